@@ -1,0 +1,30 @@
+# dmabox_add_driver(NAME [SHARED|STATIC] SOURCES <files...>)
+#
+# Builds KMDF driver sources, unchanged, against the WDK-compatible headers in include/wdk.
+# Sets every flag a Windows driver source needs on gcc/LP64:
+#   -fshort-wchar        WCHAR and L"..." literals are 16-bit, as on Windows
+#   -fms-extensions      anonymous structs/unions the WDK headers and drivers use
+#   -Wno-unknown-pragmas #pragma alloc_text / warning(...) / prefast are MSVC-only
+#   -fvisibility=hidden  a driver exports only DriverEntry (DRIVER_INITIALIZE)
+# The driver sees only include/wdk: no dmabox or Linux header is on its include path.
+# STATIC (the default) links into a test or host program; SHARED makes a loadable .so.
+set(DMABOX_WDK_INCLUDE ${CMAKE_CURRENT_LIST_DIR}/../include/wdk)
+
+function(dmabox_driver_flags target)
+  target_include_directories(${target} PRIVATE ${DMABOX_WDK_INCLUDE})
+  target_compile_options(${target} PRIVATE -fshort-wchar -fms-extensions -Wno-unknown-pragmas
+                                           -fvisibility=hidden)
+  target_compile_definitions(${target} PRIVATE _AMD64_ _WIN64 KMDF_VERSION_MAJOR=1
+                                               KMDF_VERSION_MINOR=33)
+endfunction()
+
+function(dmabox_add_driver name)
+  cmake_parse_arguments(D "SHARED;STATIC" "" "SOURCES" ${ARGN})
+  if(D_SHARED)
+    add_library(${name} MODULE ${D_SOURCES})
+    set_target_properties(${name} PROPERTIES PREFIX "")
+  else()
+    add_library(${name} STATIC ${D_SOURCES})
+  endif()
+  dmabox_driver_flags(${name})
+endfunction()

@@ -1,0 +1,11 @@
+/* wdm.h - the WDM kernel services a KMDF driver calls directly, as declared by the WDK.
+ * The WDK ships this as one large header; here it is split by area under wdm/ so that each part
+ * stays small and names its implementation file in src/wdm/.  Include <wdm.h> (or <ntddk.h>). */
+#ifndef DMABOX_WDK_WDM_H
+#define DMABOX_WDK_WDM_H
+
+#include "ntdef.h"
+#include "ntstatus.h"
+#include "wdm/wdm_base.h"
+
+#endif

@@ -1,0 +1,45 @@
+/* vf_rules.c - the verifier rule catalogue (IDs, names, documentation pages); see vf_rules.h. */
+#include "vf_rules.h"
+
+#include <stddef.h>
+
+#define DOC_IRQL "https://learn.microsoft.com/en-us/windows-hardware/drivers/kernel/managing-hardware-priorities"
+#define DOC_SPIN "https://learn.microsoft.com/en-us/windows-hardware/drivers/kernel/spin-locks"
+#define DOC_POOL "https://learn.microsoft.com/en-us/windows-hardware/drivers/devtest/special-pool"
+#define DOC_MDL "https://learn.microsoft.com/en-us/windows-hardware/drivers/kernel/using-mdls"
+#define DOC_MMIO "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-mmmapiospace"
+#define DOC_KMDF_VF "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/using-kmdf-verifier"
+#define DOC_OBJ_LIFE "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/framework-object-life-cycle"
+#define DOC_OBJ_DEL "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfobject/nf-wdfobject-wdfobjectdelete"
+#define DOC_MEMCOPY "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfmemory/nf-wdfmemory-wdfmemorycopytobuffer"
+#define DOC_CONTEXT "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/framework-object-context-space"
+
+static const struct vf_rule_info rules[VF_RULE_COUNT] = {
+    [VF_RULE_IRQL_TOO_HIGH] = {"IRQL-001", "ddi-irql-too-high", DOC_IRQL},
+    [VF_RULE_IRQL_NOT_PASSIVE] = {"IRQL-002", "ddi-requires-passive", DOC_IRQL},
+    [VF_RULE_IRQL_RAISE_LOWER] = {"IRQL-003", "raise-lower-mismatch", DOC_IRQL},
+    [VF_RULE_SPINLOCK_IRQL] = {"SPIN-001", "spinlock-wrong-irql", DOC_SPIN},
+    [VF_RULE_SPINLOCK_NOT_OWNED] = {"SPIN-002", "spinlock-release-not-owned", DOC_SPIN},
+    [VF_RULE_SPINLOCK_RECURSIVE] = {"SPIN-003", "spinlock-recursive-acquire", DOC_SPIN},
+    [VF_RULE_WAIT_AT_DISPATCH] = {"IRQL-004", "wait-at-dispatch", DOC_IRQL},
+    [VF_RULE_POOL_BAD_FREE] = {"POOL-001", "pool-bad-free", DOC_POOL},
+    [VF_RULE_POOL_LEAK] = {"POOL-002", "pool-leak-at-teardown", DOC_POOL},
+    [VF_RULE_MDL_BAD_BUFFER] = {"MDL-001", "mdl-buffer-not-ram", DOC_MDL},
+    [VF_RULE_MMIO_UNMAPPED] = {"MMIO-001", "register-access-unmapped", DOC_MMIO},
+    [VF_RULE_HANDLE_INVALID] = {"WDF-HANDLE-001", "handle-invalid", DOC_KMDF_VF},
+    [VF_RULE_HANDLE_WRONG_TYPE] = {"WDF-HANDLE-002", "handle-wrong-type", DOC_KMDF_VF},
+    [VF_RULE_HANDLE_DELETED] = {"WDF-HANDLE-003", "handle-deleted", DOC_OBJ_LIFE},
+    [VF_RULE_NULL_PARAMETER] = {"WDF-PARAM-001", "required-parameter-null", DOC_KMDF_VF},
+    [VF_RULE_OBJECT_DELETE_NOT_ALLOWED] = {"WDF-OBJ-001", "delete-not-allowed", DOC_OBJ_DEL},
+    [VF_RULE_OBJECT_REF_UNDERFLOW] = {"WDF-OBJ-002", "reference-underflow", DOC_OBJ_LIFE},
+    [VF_RULE_MEMORY_BOUNDS] = {"WDF-MEM-001", "memory-copy-out-of-bounds", DOC_MEMCOPY},
+    [VF_RULE_CONTEXT_BAD_TYPE] = {"WDF-CTX-001", "context-type-invalid", DOC_CONTEXT},
+};
+
+const struct vf_rule_info *vf_rule_info(enum vf_rule rule)
+{
+    static const struct vf_rule_info unknown = {"?", "unknown-rule", ""};
+    if ((unsigned)rule >= VF_RULE_COUNT || rules[rule].id == NULL)
+        return &unknown;
+    return &rules[rule];
+}

@@ -1,0 +1,41 @@
+/* vf_rules.h - the verifier rule catalogue: one enum value per rule, and its ID, name and the
+ * documented rule it models (vf_rules.c).  docs/rules.md lists the same IDs with their tests.
+ * Add a rule by appending to the enum and to the table in vf_rules.c. */
+#ifndef DMABOX_VERIFIER_VF_RULES_H
+#define DMABOX_VERIFIER_VF_RULES_H
+
+enum vf_rule {
+    /* IRQL and synchronisation (wdm) */
+    VF_RULE_IRQL_TOO_HIGH,          /* DDI called above its maximum IRQL */
+    VF_RULE_IRQL_NOT_PASSIVE,       /* DDI that must run at PASSIVE_LEVEL called higher */
+    VF_RULE_IRQL_RAISE_LOWER,       /* KeRaiseIrql to a lower level / KeLowerIrql to a higher one */
+    VF_RULE_SPINLOCK_IRQL,          /* ...AtDpcLevel below DISPATCH_LEVEL, release at wrong IRQL */
+    VF_RULE_SPINLOCK_NOT_OWNED,     /* release of a spin lock this thread does not hold */
+    VF_RULE_SPINLOCK_RECURSIVE,     /* acquire of a spin lock this thread already holds */
+    VF_RULE_WAIT_AT_DISPATCH,       /* blocking wait at DISPATCH_LEVEL or above */
+    /* Memory, pool, MDLs (wdm) */
+    VF_RULE_POOL_BAD_FREE,          /* free of a pointer not from pool, or a double free */
+    VF_RULE_POOL_LEAK,              /* pool still allocated at machine teardown */
+    VF_RULE_MDL_BAD_BUFFER,         /* MDL built over memory that is not machine RAM */
+    VF_RULE_MMIO_UNMAPPED,          /* register access outside any mapped BAR */
+    /* WDF object model (kmdf) */
+    VF_RULE_HANDLE_INVALID,         /* NULL or never-issued handle */
+    VF_RULE_HANDLE_WRONG_TYPE,      /* handle of another object type */
+    VF_RULE_HANDLE_DELETED,         /* handle of an object already deleted */
+    VF_RULE_NULL_PARAMETER,         /* required pointer parameter is NULL */
+    VF_RULE_OBJECT_DELETE_NOT_ALLOWED, /* WdfObjectDelete on an object the framework owns */
+    VF_RULE_OBJECT_REF_UNDERFLOW,   /* more dereferences than references */
+    VF_RULE_MEMORY_BOUNDS,          /* WdfMemoryCopyTo/FromBuffer past the end of the object */
+    VF_RULE_CONTEXT_BAD_TYPE,       /* context type info invalid or not attached */
+    VF_RULE_COUNT
+};
+
+struct vf_rule_info {
+    const char *id;      /* stable ID used in code comments, tests and docs/rules.md */
+    const char *name;    /* short name printed in reports */
+    const char *doc;     /* the Microsoft page whose rule this models */
+};
+
+const struct vf_rule_info *vf_rule_info(enum vf_rule rule);
+
+#endif
