@@ -12,6 +12,8 @@ struct iommu;
 struct bus;
 struct intr_ctl;
 struct exec;
+struct fault_ctl;
+struct mmio;
 struct vf_state;
 
 struct machine_config {
@@ -28,6 +30,8 @@ struct machine {
     struct bus *bus;
     struct intr_ctl *intr;
     struct exec *exec;
+    struct fault_ctl *faults;
+    struct mmio *mmio;
     struct vf_state *vf;      /* owned by the verifier layer (vf_machine_attach) */
     void *wdm;                /* owned by the wdm layer (pool, adapters) */
     void *kmdf;               /* owned by the kmdf layer (handle table, drivers) */
