@@ -12,6 +12,9 @@
 #define DOC_OBJ_LIFE "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/framework-object-life-cycle"
 #define DOC_OBJ_DEL "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfobject/nf-wdfobject-wdfobjectdelete"
 #define DOC_MEMCOPY "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfmemory/nf-wdfmemory-wdfmemorycopytobuffer"
+#define DOC_FREEPOOL "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-exfreepoolwithtag"
+#define DOC_POOL2 "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-exallocatepool2"
+#define DOC_UNLOCK "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-mmunlockpages"
 #define DOC_CONTEXT "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/framework-object-context-space"
 
 static const struct vf_rule_info rules[VF_RULE_COUNT] = {
@@ -34,6 +37,12 @@ static const struct vf_rule_info rules[VF_RULE_COUNT] = {
     [VF_RULE_OBJECT_REF_UNDERFLOW] = {"WDF-OBJ-002", "reference-underflow", DOC_OBJ_LIFE},
     [VF_RULE_MEMORY_BOUNDS] = {"WDF-MEM-001", "memory-copy-out-of-bounds", DOC_MEMCOPY},
     [VF_RULE_CONTEXT_BAD_TYPE] = {"WDF-CTX-001", "context-type-invalid", DOC_CONTEXT},
+    [VF_RULE_POOL_TAG_MISMATCH] = {"POOL-003", "pool-free-tag-mismatch", DOC_FREEPOOL},
+    [VF_RULE_NO_MACHINE] = {"CTX-001", "thread-not-on-a-machine", DOC_IRQL},
+    [VF_RULE_POOL_BAD_REQUEST] = {"POOL-004", "pool-bad-request", DOC_POOL2},
+    [VF_RULE_POOL_CANNOT_RAISE] = {"POOL-005", "pool-failure-cannot-raise", DOC_POOL2},
+    [VF_RULE_MDL_FREE_LOCKED] = {"MDL-002", "mdl-freed-while-locked", DOC_UNLOCK},
+    [VF_RULE_MDL_NOT_LOCKED] = {"MDL-003", "mdl-pages-not-locked", DOC_UNLOCK},
 };
 
 const struct vf_rule_info *vf_rule_info(enum vf_rule rule)

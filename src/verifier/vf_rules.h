@@ -27,6 +27,13 @@ enum vf_rule {
     VF_RULE_OBJECT_REF_UNDERFLOW,   /* more dereferences than references */
     VF_RULE_MEMORY_BOUNDS,          /* WdfMemoryCopyTo/FromBuffer past the end of the object */
     VF_RULE_CONTEXT_BAD_TYPE,       /* context type info invalid or not attached */
+    /* Pool, MDLs, thread context (wdm; appended) */
+    VF_RULE_POOL_TAG_MISMATCH,      /* ExFreePoolWithTag with a tag other than the allocation's */
+    VF_RULE_NO_MACHINE,             /* WDM call from a thread not attached to any machine */
+    VF_RULE_POOL_BAD_REQUEST,       /* pool allocation with tag 0 or invalid pool flags/type */
+    VF_RULE_POOL_CANNOT_RAISE,      /* allocation that must raise/succeed failed; NULL returned */
+    VF_RULE_MDL_FREE_LOCKED,        /* IoFreeMdl of an MDL whose pages are still locked */
+    VF_RULE_MDL_NOT_LOCKED,         /* unlock/map of an MDL whose pages were never locked */
     VF_RULE_COUNT
 };
 
