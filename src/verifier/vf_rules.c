@@ -8,6 +8,7 @@
 #define DOC_POOL "https://learn.microsoft.com/en-us/windows-hardware/drivers/devtest/special-pool"
 #define DOC_MDL "https://learn.microsoft.com/en-us/windows-hardware/drivers/kernel/using-mdls"
 #define DOC_MMIO "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-mmmapiospace"
+#define DOC_MMIO_UNMAP "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-mmunmapiospace"
 #define DOC_KMDF_VF "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/using-kmdf-verifier"
 #define DOC_OBJ_LIFE "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/framework-object-life-cycle"
 #define DOC_OBJ_DEL "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfobject/nf-wdfobject-wdfobjectdelete"
@@ -43,6 +44,8 @@ static const struct vf_rule_info rules[VF_RULE_COUNT] = {
     [VF_RULE_POOL_CANNOT_RAISE] = {"POOL-005", "pool-failure-cannot-raise", DOC_POOL2},
     [VF_RULE_MDL_FREE_LOCKED] = {"MDL-002", "mdl-freed-while-locked", DOC_UNLOCK},
     [VF_RULE_MDL_NOT_LOCKED] = {"MDL-003", "mdl-pages-not-locked", DOC_UNLOCK},
+    [VF_RULE_MMIO_BAD_WIDTH] = {"MMIO-002", "register-access-bad-width", DOC_MMIO},
+    [VF_RULE_MMIO_BAD_UNMAP] = {"MMIO-003", "unmap-io-space-mismatch", DOC_MMIO_UNMAP},
 };
 
 const struct vf_rule_info *vf_rule_info(enum vf_rule rule)

@@ -34,6 +34,8 @@ enum vf_rule {
     VF_RULE_POOL_CANNOT_RAISE,      /* allocation that must raise/succeed failed; NULL returned */
     VF_RULE_MDL_FREE_LOCKED,        /* IoFreeMdl of an MDL whose pages are still locked */
     VF_RULE_MDL_NOT_LOCKED,         /* unlock/map of an MDL whose pages were never locked */
+    VF_RULE_MMIO_BAD_WIDTH,         /* register/port access of a width the device does not accept */
+    VF_RULE_MMIO_BAD_UNMAP,         /* MmUnmapIoSpace of an address/size MmMapIoSpace did not return */
     VF_RULE_COUNT
 };
 
