@@ -16,6 +16,7 @@
 #define DOC_FREEPOOL "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-exfreepoolwithtag"
 #define DOC_POOL2 "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-exallocatepool2"
 #define DOC_UNLOCK "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-mmunlockpages"
+#define DOC_UNMAP "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-mmunmaplockedpages"
 #define DOC_CONTEXT "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/framework-object-context-space"
 
 static const struct vf_rule_info rules[VF_RULE_COUNT] = {
@@ -44,6 +45,7 @@ static const struct vf_rule_info rules[VF_RULE_COUNT] = {
     [VF_RULE_POOL_CANNOT_RAISE] = {"POOL-005", "pool-failure-cannot-raise", DOC_POOL2},
     [VF_RULE_MDL_FREE_LOCKED] = {"MDL-002", "mdl-freed-while-locked", DOC_UNLOCK},
     [VF_RULE_MDL_NOT_LOCKED] = {"MDL-003", "mdl-pages-not-locked", DOC_UNLOCK},
+    [VF_RULE_MDL_NOT_MAPPED] = {"MDL-004", "mdl-unmap-not-mapped", DOC_UNMAP},
     [VF_RULE_MMIO_BAD_WIDTH] = {"MMIO-002", "register-access-bad-width", DOC_MMIO},
     [VF_RULE_MMIO_BAD_UNMAP] = {"MMIO-003", "unmap-io-space-mismatch", DOC_MMIO_UNMAP},
 };

@@ -36,6 +36,7 @@ enum vf_rule {
     VF_RULE_MDL_NOT_LOCKED,         /* unlock/map of an MDL whose pages were never locked */
     VF_RULE_MMIO_BAD_WIDTH,         /* register/port access of a width the device does not accept */
     VF_RULE_MMIO_BAD_UNMAP,         /* MmUnmapIoSpace of an address/size MmMapIoSpace did not return */
+    VF_RULE_MDL_NOT_MAPPED,         /* MmUnmapLockedPages of an MDL/address that is not mapped */
     VF_RULE_COUNT
 };
 
