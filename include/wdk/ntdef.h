@@ -10,6 +10,12 @@
 #include <string.h>
 #include "sal.h"
 
+/* Builds are checked (DBG) builds: KdPrint, ASSERT and NT_ASSERT are active, as in a driver's
+ * Debug configuration.  A driver may still build its free flavour with -DDBG=0. */
+#ifndef DBG
+#define DBG 1
+#endif
+
 #ifdef __cplusplus
 #define EXTERN_C extern "C"
 #else
@@ -53,8 +59,8 @@
 /* Fixed-size Windows integer types (LLP64). */
 typedef void *PVOID, **PPVOID;
 typedef const void *PCVOID;
-typedef char CHAR, CCHAR, *PCHAR, *PSZ;
-typedef const char *PCSTR, *PCSZ;
+typedef char CHAR, CCHAR, *PCHAR, *PCH, *LPCH, *PSTR, *LPSTR, *NPSTR, *PSZ, *PCCHAR;
+typedef const char *PCSTR, *LPCSTR, *PCCH, *LPCCH, *PCSZ;
 typedef unsigned char UCHAR, *PUCHAR, BYTE, *PBYTE, BOOLEAN, *PBOOLEAN;
 typedef int16_t SHORT, *PSHORT, CSHORT;
 typedef uint16_t USHORT, *PUSHORT, WORD, *PWORD;
@@ -71,8 +77,11 @@ typedef int16_t INT16;
 typedef uint16_t UINT16;
 typedef int32_t INT32;
 typedef uint32_t UINT32;
-typedef uint16_t WCHAR, *PWCHAR, *PWCH, *PWSTR, *LPWSTR; /* UTF-16 code unit; drivers use -fshort-wchar */
-typedef const uint16_t *PCWSTR, *LPCWSTR;
+/* WCHAR is the WDK's wchar_t: a UTF-16 code unit.  Drivers build with -fshort-wchar, where wchar_t
+ * is this same unsigned short, so L"..." literals initialise WCHAR arrays; runtime code (4-byte
+ * wchar_t) uses u"..." literals instead.  Both see the same 2-byte layout. */
+typedef uint16_t WCHAR, *PWCHAR, *PWCH, *LPWCH, *PWSTR, *LPWSTR, *NWPSTR;
+typedef const uint16_t *PCWCH, *LPCWCH, *PCWSTR, *LPCWSTR;
 typedef LONG NTSTATUS, *PNTSTATUS;
 typedef UCHAR KIRQL, *PKIRQL;
 typedef CCHAR KPROCESSOR_MODE;
@@ -80,18 +89,28 @@ typedef ULONG_PTR PFN_NUMBER, *PPFN_NUMBER;
 typedef void *HANDLE, **PHANDLE;
 typedef ULONG ACCESS_MASK;
 typedef ULONG DEVICE_TYPE;
+typedef ULONG CLONG;
 
 #define TRUE 1
 #define FALSE 0
 #ifndef NULL
 #define NULL ((void *)0)
 #endif
+#define UNICODE_NULL ((WCHAR)0)
+#define ANSI_NULL ((CHAR)0)
+#define MINCHAR 0x80
+#define MAXCHAR 0x7f
+#define MINSHORT 0x8000
+#define MAXSHORT 0x7fff
+#define MINLONG 0x80000000
 #define MAXUCHAR 0xff
 #define MAXUSHORT 0xffff
 #define MAXULONG 0xffffffffu
 #define MAXLONG 0x7fffffff
 #define MAXULONG_PTR (~(ULONG_PTR)0)
 #define MAXLONGLONG 0x7fffffffffffffffll
+#define MAXULONGLONG (~(ULONGLONG)0)
+#define MAXLONG_PTR ((LONG_PTR)(MAXULONG_PTR >> 1))
 #define MAXSIZE_T (~(SIZE_T)0)
 
 typedef union _LARGE_INTEGER {
@@ -128,10 +147,14 @@ typedef struct _UNICODE_STRING {
 typedef const UNICODE_STRING *PCUNICODE_STRING;
 
 typedef struct _STRING {
-    USHORT Length;
-    USHORT MaximumLength;
+    USHORT Length;        /* bytes, without a terminator */
+    USHORT MaximumLength; /* bytes */
     PCHAR Buffer;
-} STRING, ANSI_STRING, *PSTRING, *PANSI_STRING;
+} STRING, ANSI_STRING, OEM_STRING, *PSTRING, *PANSI_STRING, *POEM_STRING;
+typedef const STRING *PCSTRING, *PCANSI_STRING, *PCOEM_STRING;
+
+#define UNICODE_STRING_MAX_BYTES ((USHORT)65534)
+#define UNICODE_STRING_MAX_CHARS (32767)
 
 /* A constant UNICODE_STRING over a wide literal; needs -fshort-wchar so L"" is UTF-16. */
 #define DECLARE_CONST_UNICODE_STRING(_var, _string)                                             \
@@ -175,6 +198,12 @@ typedef const GUID *LPCGUID, *PCGUID;
 #define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
 #define RTL_SIZEOF_THROUGH_FIELD(type, field) (FIELD_OFFSET(type, field) + RTL_FIELD_SIZE(type, field))
 #define RTL_NUMBER_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define RTL_NUMBER_OF_V1(a) RTL_NUMBER_OF(a)
+#define RTL_NUMBER_OF_V2(a) RTL_NUMBER_OF(a)
+#define RTL_BITS_OF(t) (sizeof(t) * 8)
+#define RTL_CONTAINS_FIELD(s, size, field) \
+    ((((PCHAR)(&(s)->field)) + sizeof((s)->field)) <= (((PCHAR)(s)) + (size)))
+#define TYPE_ALIGNMENT(t) _Alignof(t)
 #define ARRAYSIZE(a) RTL_NUMBER_OF(a)
 #define _countof(a) RTL_NUMBER_OF(a)
 #define CONTAINING_RECORD(address, type, field) ((type *)((PCHAR)(address) - offsetof(type, field)))
@@ -199,6 +228,7 @@ C_ASSERT(sizeof(ULONG_PTR) == sizeof(void *) && sizeof(SIZE_T) == sizeof(void *)
 C_ASSERT(sizeof(LARGE_INTEGER) == 8 && sizeof(PHYSICAL_ADDRESS) == 8);
 C_ASSERT(sizeof(UNICODE_STRING) == 16 && sizeof(LIST_ENTRY) == 16 && sizeof(GUID) == 16);
 
+/* Severity in bits 31-30 (success, informational, warning, error). */
 #define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
 #define NT_INFORMATION(Status) ((((ULONG)(Status)) >> 30) == 1)
 #define NT_WARNING(Status) ((((ULONG)(Status)) >> 30) == 2)
