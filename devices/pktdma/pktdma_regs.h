@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define PKTDMA_VENDOR_ID 0x1DB0u
-#define PKTDMA_DEVICE_ID 0x0002u
+#define PKTDMA_DEVICE_ID 0x504Bu   /* "PK" */
 #define PKTDMA_REVISION 0x01u
 #define PKTDMA_CLASS_CODE 0x080100u   /* base-system peripheral / DMA controller / generic */
 #define PKTDMA_BAR0_SIZE 256u
