@@ -48,6 +48,8 @@ static const struct vf_rule_info rules[VF_RULE_COUNT] = {
     [VF_RULE_MDL_NOT_MAPPED] = {"MDL-004", "mdl-unmap-not-mapped", DOC_UNMAP},
     [VF_RULE_MMIO_BAD_WIDTH] = {"MMIO-002", "register-access-bad-width", DOC_MMIO},
     [VF_RULE_MMIO_BAD_UNMAP] = {"MMIO-003", "unmap-io-space-mismatch", DOC_MMIO_UNMAP},
+    [VF_RULE_WAIT_BAD_ARGUMENT] = {"WAIT-001", "wait-bad-argument",
+                                   "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-kewaitformultipleobjects"},
 };
 
 const struct vf_rule_info *vf_rule_info(enum vf_rule rule)

@@ -37,6 +37,8 @@ enum vf_rule {
     VF_RULE_MMIO_BAD_WIDTH,         /* register/port access of a width the device does not accept */
     VF_RULE_MMIO_BAD_UNMAP,         /* MmUnmapIoSpace of an address/size MmMapIoSpace did not return */
     VF_RULE_MDL_NOT_MAPPED,         /* MmUnmapLockedPages of an MDL/address that is not mapped */
+    /* Waits (wdm; appended) */
+    VF_RULE_WAIT_BAD_ARGUMENT,      /* wait on a non-event object, or too many objects / no wait blocks */
     VF_RULE_COUNT
 };
 
