@@ -8,4 +8,8 @@
 #include "ntstatus.h"
 #include "wdm/wdm_base.h"
 
+#include "wdm/memory.h"
+#include "wdm/pool.h"
+#include "wdm/mdl.h"
+
 #endif
