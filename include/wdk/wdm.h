@@ -11,5 +11,7 @@
 #include "wdm/memory.h"
 #include "wdm/pool.h"
 #include "wdm/mdl.h"
+#include "wdm/ioaccess.h"
+#include "wdm/cmres.h"
 
 #endif
