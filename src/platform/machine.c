@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "exec.h"
 #include "exec_ctx.h"
+#include "intr.h"
 #include "physmem.h"
 
 void machine_config_defaults(struct machine_config *config)
@@ -35,6 +37,15 @@ int machine_create(const struct machine_config *config, struct machine **out)
         free(m);
         return rc;
     }
+    rc = exec_create(m);
+    if (rc == 0)
+        rc = intr_ctl_create(m);
+    if (rc < 0) {
+        exec_destroy(m);
+        physmem_destroy(m->mem);
+        free(m);
+        return rc;
+    }
     exec_ctx_attach(m, "app");
     *out = m;
     return 0;
@@ -44,6 +55,8 @@ void machine_destroy(struct machine *m)
 {
     if (m == NULL)
         return;
+    intr_ctl_destroy(m);
+    exec_destroy(m);
     physmem_destroy(m->mem);
     if (exec_ctx_self()->machine == m)
         exec_ctx_attach(NULL, "host");
