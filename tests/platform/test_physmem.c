@@ -1,6 +1,7 @@
 /* test_physmem.c - simulated physical memory (platform layer): placement, views, banks, limits.
  * The model under test is described in docs/memory.md. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -291,6 +292,51 @@ static void test_mapping_budget(void)
     physmem_destroy(pm);
 }
 
+struct race_arg {
+    struct physmem *pm;
+    int id;
+};
+
+/* Allocates, checks translations and contents, frees; several threads at once. */
+static void *race_worker(void *p)
+{
+    struct race_arg *a = p;
+    for (int i = 0; i < 300; i++) {
+        size_t n = 1 + (size_t)((i * 7 + a->id) % 17);
+        uint8_t *buf = physmem_alloc(a->pm, n, (i & 3) == 0 ? PHYSMEM_CONTIGUOUS : 0);
+        if (buf == NULL)
+            continue;
+        memset(buf, a->id, n * PAGE);
+        for (size_t k = 0; k < n; k++) {
+            uint8_t *dev = physmem_phys_to_host(a->pm, pa_of(a->pm, buf, k), PAGE);
+            if (dev == NULL || dev[0] != (uint8_t)a->id || dev[PAGE - 1] != (uint8_t)a->id)
+                check_fail(__FILE__, __LINE__, "page owned by this thread", "id %d", a->id);
+        }
+        if (physmem_free(a->pm, buf) != 0)
+            check_fail(__FILE__, __LINE__, "free", "id %d", a->id);
+    }
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    struct physmem *pm;
+    struct physmem_stats st;
+    pthread_t t[4];
+    struct race_arg args[4];
+    REQUIRE(physmem_create(16 * MIB, 8 * MIB, 13, &pm) == 0);
+    for (int i = 0; i < 4; i++) {
+        args[i] = (struct race_arg){pm, i + 1};
+        REQUIRE(pthread_create(&t[i], NULL, race_worker, &args[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    physmem_get_stats(pm, &st);
+    CHECK_EQ(st.frames_free, st.frames_total);
+    CHECK_EQ(st.ranges_mapped, 0);
+    physmem_destroy(pm);
+}
+
 int main(void)
 {
     test_create_rejects_bad_layout();
@@ -302,5 +348,6 @@ int main(void)
     test_unmapped_addresses();
     test_seed_reproducible();
     test_mapping_budget();
+    test_threads();
     return check_done();
 }
