@@ -325,7 +325,7 @@ void wdm_pool_get_stats(struct machine *m, struct wdm_pool_stats *out)
     pthread_mutex_unlock(&w->pool.lock);
 }
 
-/* ---- The DDIs ---------------------------------------------------------------------------- */
+/* The DDIs: shims that decode their arguments into wdm_pool_alloc / wdm_pool_free calls. */
 
 /* Decodes a POOL_TYPE into wdm_pool_flags; returns -1 for an invalid type. */
 static int pool_type_flags(POOL_TYPE type)
