@@ -13,5 +13,13 @@
 #include "wdm/mdl.h"
 #include "wdm/ioaccess.h"
 #include "wdm/cmres.h"
+#include "wdm/irql.h"
+#include "wdm/spinlock.h"
+#include "wdm/event.h"
+#include "wdm/ketime.h"
+#include "wdm/list.h"
+#include "wdm/rtl.h"
+#include "wdm/debug.h"
+#include "wdm/interlocked.h"
 
 #endif
