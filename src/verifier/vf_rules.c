@@ -50,6 +50,9 @@ static const struct vf_rule_info rules[VF_RULE_COUNT] = {
     [VF_RULE_MMIO_BAD_UNMAP] = {"MMIO-003", "unmap-io-space-mismatch", DOC_MMIO_UNMAP},
     [VF_RULE_WAIT_BAD_ARGUMENT] = {"WAIT-001", "wait-bad-argument",
                                    "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-kewaitformultipleobjects"},
+    [VF_RULE_DDI_NOT_IMPLEMENTED] = {"WDF-DDI-001", "ddi-not-implemented",
+                                     "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/building-and-loading-a-kmdf-driver"},
+    [VF_RULE_OBJECT_LEAK] = {"WDF-OBJ-003", "object-leaked", DOC_OBJ_LIFE},
 };
 
 const struct vf_rule_info *vf_rule_info(enum vf_rule rule)

@@ -39,6 +39,9 @@ enum vf_rule {
     VF_RULE_MDL_NOT_MAPPED,         /* MmUnmapLockedPages of an MDL/address that is not mapped */
     /* Waits (wdm; appended) */
     VF_RULE_WAIT_BAD_ARGUMENT,      /* wait on a non-event object, or too many objects / no wait blocks */
+    /* WDF DDI table and object lifetime (kmdf; appended) */
+    VF_RULE_DDI_NOT_IMPLEMENTED,    /* driver called a KMDF DDI slot dmabox does not implement */
+    VF_RULE_OBJECT_LEAK,            /* object kept alive past driver unbind / machine teardown */
     VF_RULE_COUNT
 };
 
