@@ -82,9 +82,13 @@ static const struct dmabox_device_model model_msi = {
     .reset = nop_reset,
 };
 
+/* The descriptors run past the declared [1] array; computing the address from the offset keeps
+ * gcc's -Warray-bounds from treating constant indices as overruns. */
 static PCM_PARTIAL_RESOURCE_DESCRIPTOR desc(PCM_RESOURCE_LIST list, ULONG i)
 {
-    return &list->List[0].PartialResourceList.PartialDescriptors[i];
+    size_t head = offsetof(CM_RESOURCE_LIST, List[0].PartialResourceList.PartialDescriptors);
+    return (PCM_PARTIAL_RESOURCE_DESCRIPTOR)((PUCHAR)list + head +
+                                             i * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR));
 }
 
 /* Both lists: one PCI bus, version 1.1, `count` descriptors. */
