@@ -196,7 +196,8 @@ static void fixture_init(struct fixture *f)
 
 static void fixture_fini(struct fixture *f)
 {
-    bus_unplug(f->dev);
+    if (f->dev != NULL)
+        bus_unplug(f->dev);
     vf_machine_detach(f->m);
     machine_destroy(f->m);
 }
@@ -504,6 +505,28 @@ static void test_irql(struct fixture *f)
     vf_set_mode(VF_MODE_ABORT);
 }
 
+/* Surprise removal: the mapping stays reserved but dead (MMIO-001, all-ones), ports stop
+ * answering, and the driver's MmUnmapIoSpace afterwards is still valid (no MMIO-003). */
+static void test_removed_device(struct fixture *f)
+{
+    PUCHAR va = MmMapIoSpace(f->mem_pa, f->mem_len, MmNonCached);
+
+    REQUIRE(va != NULL);
+    WRITE_REGISTER_ULONG((PULONG)va, 1);
+    record_findings();
+    bus_unplug(f->dev);
+    f->dev = NULL;
+    f->regs = NULL;
+    CHECK_EQ(READ_REGISTER_ULONG((PULONG)va), 0xFFFFFFFFu);
+    WRITE_REGISTER_ULONG((PULONG)va, 2);
+    CHECK_EQ(READ_PORT_ULONG((PULONG)f->port), 0xFFFFFFFFu);
+    CHECK_EQ(vf_count(VF_RULE_MMIO_UNMAPPED), 3);
+    MmUnmapIoSpace(va, f->mem_len);
+    CHECK_EQ(vf_count(VF_RULE_MMIO_BAD_UNMAP), 0);
+    CHECK_EQ(vf_total(), 3);
+    vf_set_mode(VF_MODE_ABORT);
+}
+
 int main(void)
 {
     struct fixture f;
@@ -517,6 +540,7 @@ int main(void)
     test_map_rejects(&f);
     test_bad_unmap(&f);
     test_irql(&f);
+    test_removed_device(&f);
     fixture_fini(&f);
     return check_done();
 }
