@@ -9,6 +9,9 @@
 # The driver sees only include/wdk: no dmabox or Linux header is on its include path.
 # STATIC (the default) links into a test or host program; SHARED makes a loadable .so.
 set(DMABOX_WDK_INCLUDE ${CMAKE_CURRENT_LIST_DIR}/../include/wdk)
+# The KMDF stub (WdfDriverGlobals, WdfFunctions_01033) is compiled into every driver image, as the
+# WDK links WdfDriverEntry.lib into every KMDF driver.
+set(DMABOX_WDF_STUB ${CMAKE_CURRENT_LIST_DIR}/../src/kmdf/stub/wdf_stub.c)
 
 function(dmabox_driver_flags target)
   target_include_directories(${target} PRIVATE ${DMABOX_WDK_INCLUDE})
@@ -21,10 +24,10 @@ endfunction()
 function(dmabox_add_driver name)
   cmake_parse_arguments(D "SHARED;STATIC" "" "SOURCES" ${ARGN})
   if(D_SHARED)
-    add_library(${name} MODULE ${D_SOURCES})
+    add_library(${name} MODULE ${D_SOURCES} ${DMABOX_WDF_STUB})
     set_target_properties(${name} PROPERTIES PREFIX "")
   else()
-    add_library(${name} STATIC ${D_SOURCES})
+    add_library(${name} STATIC ${D_SOURCES} ${DMABOX_WDF_STUB})
   endif()
   dmabox_driver_flags(${name})
 endfunction()

@@ -25,11 +25,6 @@
 #define FASTCALL
 #endif
 
-/* Types the WDK headers take from windows.h/ntdef.h that ntdef.h here does not (yet) declare.
- * C11 allows an identical typedef to be repeated, so a later ntdef.h may declare them too. */
-typedef const char *LPCSTR;
-typedef const CHAR *PCCH;
-
 /* A distinct pointer type per handle kind, so that passing a WDFQUEUE where a WDFDEVICE is
  * expected is a compile-time warning, exactly as with the WDK. */
 #ifndef DECLARE_HANDLE

@@ -11,11 +11,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ntstatus.h"
 #include "wdfglobals.h"
 
 #include "kmdf/object/fx_list.h"
 
 struct machine;
+struct kmdf_machine;
 struct fx_object;
 
 /* Framework invariants: always checked (test builds define DMABOX_TESTING; so does every build
@@ -35,6 +37,7 @@ struct fx_driver_globals {
     WDF_DRIVER_GLOBALS pub;             /* first: drivers hold &pub as their PWDF_DRIVER_GLOBALS */
     uint32_t magic;                     /* FX_GLOBALS_MAGIC while bound */
     struct machine *machine;
+    struct kmdf_machine *kmdf;          /* machine->kmdf, the handle table and object tree */
     char name[64];                      /* full driver name, for reports */
     struct fx_object *root;             /* per-driver root object, created/deleted by (un)bind */
     struct fx_object *default_parent;   /* parent of objects created without ParentObject; the

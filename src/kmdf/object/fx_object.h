@@ -160,6 +160,11 @@ void fx_object_discard(struct fx_object *obj);
  * IRQL <= DISPATCH_LEVEL. */
 void fx_object_delete(struct fx_object *obj);
 
+/* Frees an object kept alive only by driver references its driver never released, without
+ * calling the driver; only the type's destroy hook runs.  For fx_driver_unbind and
+ * kmdf_machine_detach, after the leak has been reported. */
+void fx_object_free_leaked(struct fx_object *obj);
+
 /* Framework references (not counted as the driver's).  Any IRQL.  The object must be alive or
  * still referenced.  The dereference that drops the last reference destroys the object. */
 void fx_object_reference(struct fx_object *obj);
@@ -215,6 +220,15 @@ NTSTATUS fx_object_context_add(struct fx_object *obj, PWDF_OBJECT_ATTRIBUTES att
 
 /* The object a context pointer belongs to, or NULL if ptr is not the start of a context. */
 struct fx_object *fx_object_from_context(void *ptr);
+
+/* ---- DDI shim helpers (fx_check.c) ---- */
+
+/* True if the calling thread runs at most at max_level (PASSIVE 0, APC 1, DISPATCH 2);
+ * otherwise reports VF_RULE_IRQL_TOO_HIGH against ddi and caller and returns false. */
+bool fx_check_irql(unsigned max_level, const char *ddi, const void *caller);
+
+/* True if p is not NULL; otherwise reports VF_RULE_NULL_PARAMETER naming `param`. */
+bool fx_check_not_null(const void *p, const char *param, const char *ddi, const void *caller);
 
 /* ---- downcasts ----
  * Each type gets one checked inline converter next to its struct, for example:

@@ -1,0 +1,41 @@
+/* ddi_table.h - the runtime side of every DDI the table in ddi_table.c points at (kmdf layer).
+ * Each imp_WdfXxx is declared here with exactly the type of the WDK's PFN_WDFXXX pointer minus
+ * the pointer, so the compiler checks every implementation against the public prototype (its
+ * definition in src/kmdf/<area>/wdfxxx.c includes this header).  Add one line per DDI, grouped by
+ * public header, in the same order as in ddi_table.c. */
+#ifndef DMABOX_KMDF_DDI_TABLE_H
+#define DMABOX_KMDF_DDI_TABLE_H
+
+#include <ntddk.h>
+#include <wdf.h>
+
+/* The function type behind a WDK PFN_ type. */
+#define FX_DDI_TYPE(pfn) __typeof__(*(pfn)0)
+
+/* The table drivers call through (WdfFunctions_01033 points here). */
+extern const WDFFUNC fx_ddi_table[WdfFunctionTableNumEntries];
+
+/* Every slot without an implementation points here: reports VF_RULE_DDI_NOT_IMPLEMENTED naming
+ * the driver and the calling code, then (RECORD mode) returns STATUS_NOT_IMPLEMENTED. */
+NTSTATUS fx_ddi_not_implemented(PWDF_DRIVER_GLOBALS globals);
+
+/* ---- wdfobject.h (src/kmdf/object/wdfobject.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFOBJECTGETTYPEDCONTEXTWORKER) imp_WdfObjectGetTypedContextWorker;
+extern FX_DDI_TYPE(PFN_WDFOBJECTALLOCATECONTEXT) imp_WdfObjectAllocateContext;
+extern FX_DDI_TYPE(PFN_WDFOBJECTCONTEXTGETOBJECT) imp_WdfObjectContextGetObject;
+extern FX_DDI_TYPE(PFN_WDFOBJECTREFERENCEACTUAL) imp_WdfObjectReferenceActual;
+extern FX_DDI_TYPE(PFN_WDFOBJECTDEREFERENCEACTUAL) imp_WdfObjectDereferenceActual;
+extern FX_DDI_TYPE(PFN_WDFOBJECTCREATE) imp_WdfObjectCreate;
+extern FX_DDI_TYPE(PFN_WDFOBJECTDELETE) imp_WdfObjectDelete;
+
+/* ---- wdfmemory.h (src/kmdf/memory/wdfmemory.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFMEMORYCREATE) imp_WdfMemoryCreate;
+extern FX_DDI_TYPE(PFN_WDFMEMORYCREATEPREALLOCATED) imp_WdfMemoryCreatePreallocated;
+extern FX_DDI_TYPE(PFN_WDFMEMORYGETBUFFER) imp_WdfMemoryGetBuffer;
+extern FX_DDI_TYPE(PFN_WDFMEMORYASSIGNBUFFER) imp_WdfMemoryAssignBuffer;
+extern FX_DDI_TYPE(PFN_WDFMEMORYCOPYTOBUFFER) imp_WdfMemoryCopyToBuffer;
+extern FX_DDI_TYPE(PFN_WDFMEMORYCOPYFROMBUFFER) imp_WdfMemoryCopyFromBuffer;
+
+/* ---- later headers: append a group per header here ---- */
+
+#endif
