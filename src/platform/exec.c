@@ -47,6 +47,7 @@ struct exec_cpu {
     pthread_mutex_t lock;
     struct exec_dpc *head, *tail; /* FIFO, under lock */
     bool stopped;                 /* under lock: no more queueing, thread exits when empty */
+    uint64_t queued;              /* under lock: DPCs ever queued here (exec_destroy's drain) */
     struct exec_event wake;       /* auto-reset: something was queued or stop was asked */
     struct exec_thread *thread;
     char name[16];
@@ -56,11 +57,11 @@ struct exec {
     struct machine *m;
     unsigned ncpus;
     struct exec_cpu *cpus;
-    _Atomic uint64_t queued_total; /* DPCs + work items ever queued (exec_destroy's drain) */
 
     pthread_mutex_t work_lock;
     struct exec_work *work_head, *work_tail; /* FIFO, under work_lock */
     unsigned work_pending;                   /* queued + running, under work_lock */
+    uint64_t work_queued;                    /* items ever queued, under work_lock */
     bool work_stopped;                       /* under work_lock */
     struct exec_event work_wake;             /* auto-reset */
     struct exec_event work_idle;             /* manual-reset: set while work_pending == 0 */
@@ -269,8 +270,9 @@ static unsigned dpc_target(struct exec *x, const struct exec_dpc *dpc, int cpu)
     return (unsigned)cpu % x->ncpus;
 }
 
-/* Appends dpc to CPU `cpu`'s queue; the caller has set its queued flag. */
-static bool dpc_enqueue(struct exec *x, struct exec_dpc *dpc, unsigned cpu)
+/* Appends dpc to CPU `cpu`'s queue; the caller has set its queued flag.  Flush markers are not
+ * `counted`, so that exec_destroy can tell when a flush round found nothing new. */
+static bool dpc_enqueue(struct exec *x, struct exec_dpc *dpc, unsigned cpu, bool counted)
 {
     struct exec_cpu *c = &x->cpus[cpu];
 
@@ -286,6 +288,8 @@ static bool dpc_enqueue(struct exec *x, struct exec_dpc *dpc, unsigned cpu)
     else
         c->head = dpc;
     c->tail = dpc;
+    if (counted)
+        c->queued++;
     pthread_mutex_unlock(&c->lock);
     exec_event_set(&c->wake);
     return true;
@@ -299,8 +303,7 @@ bool exec_dpc_queue(struct exec *x, struct exec_dpc *dpc, int cpu)
      * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-keinsertqueuedpc */
     if (!atomic_compare_exchange_strong(&dpc->queued, &expected, 1))
         return false;
-    atomic_fetch_add(&x->queued_total, 1);
-    return dpc_enqueue(x, dpc, dpc_target(x, dpc, cpu));
+    return dpc_enqueue(x, dpc, dpc_target(x, dpc, cpu), true);
 }
 
 bool exec_dpc_cancel(struct exec *x, struct exec_dpc *dpc)
@@ -371,7 +374,15 @@ static void dpc_marker_fn(struct exec_dpc *dpc, void *arg)
 
 void exec_dpc_flush(struct exec *x)
 {
+    struct exec_ctx *ctx = exec_ctx_self();
     unsigned i;
+
+    if (ctx->level >= EXEC_LEVEL_DISPATCH) {
+        /* A DPC waiting for its own CPU's queue would never return (KeFlushQueuedDpcs is a
+         * PASSIVE_LEVEL call; the wdm layer reports the driver's mistake before getting here). */
+        fprintf(stderr, "dmabox: %s: exec_dpc_flush at level %u\n", ctx->name, ctx->level);
+        abort();
+    }
 
     /* Each queue is FIFO and served by one thread, so when a marker queued now has run, every DPC
      * queued on that CPU before the call has returned.  CPUs are flushed one after the other:
@@ -383,7 +394,7 @@ void exec_dpc_flush(struct exec *x)
         exec_event_init(&done, false, false);
         exec_dpc_init(&marker, dpc_marker_fn, &done);
         atomic_store(&marker.queued, 1);
-        if (dpc_enqueue(x, &marker, i))
+        if (dpc_enqueue(x, &marker, i, false))
             exec_event_wait(&done, UINT64_MAX);
     }
 }
@@ -416,10 +427,10 @@ bool exec_work_queue(struct exec *x, struct exec_work *w)
     else
         x->work_head = w;
     x->work_tail = w;
+    x->work_queued++;
     if (x->work_pending++ == 0)
         exec_event_reset(&x->work_idle);
     pthread_mutex_unlock(&x->work_lock);
-    atomic_fetch_add(&x->queued_total, 1);
     exec_event_set(&x->work_wake);
     return true;
 }
@@ -626,17 +637,33 @@ static void exec_stop_timers(struct exec *x)
     x->timer_thread = NULL;
 }
 
+static uint64_t exec_queued_total(struct exec *x)
+{
+    uint64_t total;
+    unsigned i;
+
+    pthread_mutex_lock(&x->work_lock);
+    total = x->work_queued;
+    pthread_mutex_unlock(&x->work_lock);
+    for (i = 0; i < x->ncpus; i++) {
+        pthread_mutex_lock(&x->cpus[i].lock);
+        total += x->cpus[i].queued;
+        pthread_mutex_unlock(&x->cpus[i].lock);
+    }
+    return total;
+}
+
 /* Work items may queue DPCs and DPCs may queue work: flush both until a round queues nothing new. */
 static void exec_drain(struct exec *x)
 {
     int round;
 
     for (round = 0; round < EXEC_DRAIN_ROUNDS; round++) {
-        uint64_t before = atomic_load(&x->queued_total);
+        uint64_t before = exec_queued_total(x);
 
         exec_work_flush(x);
         exec_dpc_flush(x);
-        if (atomic_load(&x->queued_total) == before)
+        if (exec_queued_total(x) == before)
             return;
     }
 }
