@@ -5,6 +5,7 @@
 #   -fshort-wchar        WCHAR and L"..." literals are 16-bit, as on Windows
 #   -fms-extensions      anonymous structs/unions the WDK headers and drivers use
 #   -Wno-unknown-pragmas #pragma alloc_text / warning(...) / prefast are MSVC-only
+#   -Wno-multichar       pool tags are written as 'Tag1' character constants
 #   -fvisibility=hidden  a driver exports only DriverEntry (DRIVER_INITIALIZE)
 # The driver sees only include/wdk: no dmabox or Linux header is on its include path.
 # STATIC (the default) links into a test or host program; SHARED makes a loadable .so.
@@ -15,7 +16,7 @@ set(DMABOX_WDF_STUB ${CMAKE_CURRENT_LIST_DIR}/../src/kmdf/stub/wdf_stub.c)
 
 function(dmabox_driver_flags target)
   target_include_directories(${target} PRIVATE ${DMABOX_WDK_INCLUDE})
-  target_compile_options(${target} PRIVATE -fshort-wchar -fms-extensions -Wno-unknown-pragmas
+  target_compile_options(${target} PRIVATE -fshort-wchar -fms-extensions -Wno-unknown-pragmas -Wno-multichar
                                            -fvisibility=hidden)
   target_compile_definitions(${target} PRIVATE _AMD64_ _WIN64 KMDF_VERSION_MAJOR=1
                                                KMDF_VERSION_MINOR=33)
