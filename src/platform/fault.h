@@ -9,6 +9,7 @@
 #define DMABOX_PLATFORM_FAULT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct machine;

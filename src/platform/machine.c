@@ -4,9 +4,13 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "bus.h"
 #include "exec.h"
 #include "exec_ctx.h"
+#include "fault.h"
 #include "intr.h"
+#include "iommu.h"
+#include "mmio.h"
 #include "physmem.h"
 
 void machine_config_defaults(struct machine_config *config)
@@ -40,7 +44,19 @@ int machine_create(const struct machine_config *config, struct machine **out)
     rc = exec_create(m);
     if (rc == 0)
         rc = intr_ctl_create(m);
+    if (rc == 0)
+        rc = iommu_create(m);
+    if (rc == 0)
+        rc = mmio_create(m);
+    if (rc == 0)
+        rc = fault_ctl_create(m, m->config.seed, &m->faults);
+    if (rc == 0)
+        rc = bus_create(m);
     if (rc < 0) {
+        fault_ctl_destroy(m->faults);
+        mmio_destroy(m);
+        iommu_destroy(m);
+        intr_ctl_destroy(m);
         exec_destroy(m);
         physmem_destroy(m->mem);
         free(m);
@@ -55,6 +71,10 @@ void machine_destroy(struct machine *m)
 {
     if (m == NULL)
         return;
+    bus_destroy(m);
+    fault_ctl_destroy(m->faults);
+    mmio_destroy(m);
+    iommu_destroy(m);
     intr_ctl_destroy(m);
     exec_destroy(m);
     physmem_destroy(m->mem);

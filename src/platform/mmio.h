@@ -25,14 +25,25 @@ void mmio_destroy(struct machine *m);
 void *mmio_map(struct machine *m, phys_addr_t pa, size_t len);
 int mmio_unmap(struct machine *m, void *va, size_t len);   /* 0 or -EINVAL */
 
-/* Register access through a mapped address; size 1, 2, 4 or 8.  Returns 0, -EFAULT (not mapped),
- * or -EINVAL (width the model does not accept).  On error a read stores all-ones, like a master
+/* Register access through a mapped address; size 1, 2, 4 or 8, naturally aligned.  Returns 0,
+ * -EFAULT (not mapped, or past the end of the BAR), or -EINVAL (a width outside the model's
+ * valid_min..valid_max, where 0 means 1 and 8, or a misaligned access).  Thread-safe and O(1);
+ * concurrent with mapping and unmapping other ranges.  On error a read stores all-ones, like a master
  * abort on PCI. */
 int mmio_read(struct machine *m, const volatile void *addr, unsigned size, uint64_t *value);
 int mmio_write(struct machine *m, volatile void *addr, unsigned size, uint64_t value);
 
-/* Port I/O by port number (port BARs). Same results. */
+/* Port I/O by port number (port BARs), size 1, 2 or 4.  Same results. */
 int port_read(struct machine *m, uint64_t port, unsigned size, uint64_t *value);
 int port_write(struct machine *m, uint64_t port, unsigned size, uint64_t value);
+
+/* For the bus only.  Attach makes a plugged device reachable (its port BARs answer at once; its
+ * memory BARs once mapped); 0 or -EBUSY if its slot is still attached.  Detach cuts every mapping
+ * and port of the device and waits until no access is still inside its ops: afterwards the model
+ * is never called through this module again.  Mappings stay reserved (their accesses fail with
+ * -EFAULT) until mmio_unmap, so a driver's later MmUnmapIoSpace still succeeds. */
+struct dmabox_dev;
+int mmio_attach_device(struct machine *m, struct dmabox_dev *dev);
+void mmio_detach_device(struct machine *m, struct dmabox_dev *dev);
 
 #endif
