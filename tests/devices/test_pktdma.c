@@ -299,17 +299,24 @@ static void test_abort(void)
     dst = pk_buf_alloc(&p, len / 4096, PK_LOW, IOMMU_DIR_DEVICE_WRITES);
     pk_fill(src.va, src.len, 7);
     pk_start(&p, src.pa, len, 0, PK_H2D);
+    /* Abort mid-transfer: once the first chunk has moved (the next is due 64 ms later). */
+    pk_poll_at_least(&p, PKTDMA_REG_BYTES_DONE, 64u << 10);
     pk_wr(&p, PKTDMA_REG_CTRL, PK_H2D | PKTDMA_CTRL_INT_ENABLE | PKTDMA_CTRL_ABORT);
     read_after_abort = pk_dev_stats(&p).dma_bytes_read;
     CHECK_EQ(pk_wait(&p), PK_ERR(PKTDMA_ERR_ABORTED));
     done = atomic_load(&p.last_bytes);
-    CHECK(done < len);
+    CHECK(done >= (64u << 10) && done < len);
     CHECK_EQ(done % (64u << 10), 0);
     CHECK_EQ(read_after_abort, done);
     CHECK_EQ(pk_rd(&p, PKTDMA_REG_STAT_ABORTS), 1);
     CHECK_EQ(pk_rd(&p, PKTDMA_REG_STAT_ERRORS), 0);
     CHECK_EQ(pk_rd(&p, PKTDMA_REG_STAT_XFERS), 0);
     CHECK_EQ(pk_rd(&p, PKTDMA_REG_STAT_BYTES_LO), done);
+    /* A negative check over several chunk periods (64 ms each here): the aborted run neither
+     * moves more data nor completes. */
+    CHECK(!exec_event_wait(&p.done_ev, 300000000ull));
+    CHECK_EQ(pk_dev_stats(&p).dma_bytes_read, done);
+    CHECK_EQ(pk_rd(&p, PKTDMA_REG_STATUS), 0);
 
     /* Read back what moved plus one chunk: the moved part matches, the next chunk is untouched. */
     memset(dst.va, 0xEE, dst.len);
@@ -348,6 +355,7 @@ static void test_reset(void)
     dst = pk_buf_alloc(&p, 16, PK_LOW, IOMMU_DIR_DEVICE_WRITES);
     pk_fill(src.va, src.len, 9);
     pk_start(&p, src.pa, len, 0x100000, PK_H2D);
+    pk_poll_at_least(&p, PKTDMA_REG_BYTES_DONE, 64u << 10);   /* the run is under way */
     pk_wr(&p, PKTDMA_REG_CTRL, PKTDMA_CTRL_RESET);
     read_at_reset = pk_dev_stats(&p).dma_bytes_read;
     for (size_t i = 0; i < PKTDMA_NREGS; i++) {
@@ -357,7 +365,12 @@ static void test_reset(void)
             want = len;
         CHECK_EQ(pk_rd(&p, pktdma_regs[i].offset), want);
     }
+    /* Negative check over several chunk periods: the abandoned run neither moves data nor
+     * reports anything. */
+    CHECK(!exec_event_wait(&p.done_ev, 300000000ull));
+    CHECK_EQ(pk_dev_stats(&p).dma_bytes_read, read_at_reset);
     CHECK_EQ(pk_dev_stats(&p).irqs_raised, 0);
+    CHECK_EQ(pk_rd(&p, PKTDMA_REG_STATUS), 0);
 
     pk_fill(src.va, 65536, 10);
     CHECK_EQ(pk_xfer(&p, src.pa, 65536, 0, PK_H2D), PK_DONE);

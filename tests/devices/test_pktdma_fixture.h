@@ -244,10 +244,30 @@ static inline uint32_t pk_poll_status(struct pk *p, uint32_t mask)
     uint32_t st;
 
     for (unsigned i = 0; !((st = pk_rd(p, PKTDMA_REG_STATUS)) & mask); i++) {
-        REQUIRE(exec_now_ns() < deadline);
+        if (exec_now_ns() >= deadline) {
+            check_fail(__FILE__, __LINE__, "STATUS", "0x%x never shows 0x%x", st, mask);
+            exit(1);
+        }
         exec_cpu_relax(i);
     }
     return st;
+}
+
+/* Waits until a register reaches at least `min` (progress is visible only in BYTES_DONE), polling
+ * as a driver would, with a deadline. */
+static inline uint32_t pk_poll_at_least(struct pk *p, uint32_t off, uint32_t min)
+{
+    uint64_t deadline = exec_now_ns() + PK_TIMEOUT_NS;
+    uint32_t v;
+
+    for (unsigned i = 0; (v = pk_rd(p, off)) < min; i++) {
+        if (exec_now_ns() >= deadline) {
+            check_fail(__FILE__, __LINE__, "register progress", "0x%x stays at %u", off, v);
+            exit(1);
+        }
+        exec_cpu_relax(i);
+    }
+    return v;
 }
 
 /* Position-encoded pattern: a mismatch tells which byte of which buffer went wrong. */
