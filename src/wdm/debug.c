@@ -166,11 +166,15 @@ static void out_double(struct dbg_out *o, const struct dbg_spec *sp, va_list *ap
     out_str(o, text, sizeof(text));
 }
 
-/* Strings and characters: pads to the width, honours the precision (a maximum length). */
+/* Strings and characters: pads to the width, counted in characters (UTF-8 sequences), not
+ * bytes, as the width counts characters on Windows. */
 static void out_padded(struct dbg_out *o, const struct dbg_spec *sp, const char *text, size_t n)
 {
     int left = strchr(sp->flags, '-') != NULL;
-    size_t pad = sp->width > 0 && (size_t)sp->width > n ? (size_t)sp->width - n : 0;
+    size_t chars = 0, pad;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)text[i] & 0xc0) != 0x80;
+    pad = sp->width > 0 && (size_t)sp->width > chars ? (size_t)sp->width - chars : 0;
     for (size_t i = 0; !left && i < pad; i++)
         out_char(o, ' ');
     out_str(o, text, n);

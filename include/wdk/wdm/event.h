@@ -63,6 +63,7 @@ typedef struct _KWAIT_BLOCK {
 #define THREAD_WAIT_OBJECTS 3
 #define MAXIMUM_WAIT_OBJECTS 64
 #define EVENT_INCREMENT 1
+#define IO_NO_INCREMENT 0
 
 _IRQL_requires_max_(DISPATCH_LEVEL)
 NTKERNELAPI VOID KeInitializeEvent(_Out_ PRKEVENT Event, _In_ EVENT_TYPE Type, _In_ BOOLEAN State);
