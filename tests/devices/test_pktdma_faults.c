@@ -1,7 +1,7 @@
 /* test_pktdma_faults.c - the pktdma fault sites (tests/devices, label devices, no KMDF):
- * dev.desc_error, dev.drop_irq, dev.spurious_irq, dev.stall and dev.short_xfer each behave as
- * docs/devices/pktdma.md ("Fault sites") says, fire exactly when armed, and leave the device
- * working for the next transfer. */
+ * dev.desc_error, dev.drop_irq, dev.spurious_irq, dev.stall, dev.short_xfer (and the platform's
+ * dev.bus_abort) each behave as docs/devices/pktdma.md ("Fault sites") says, fire exactly when
+ * armed, and leave the device working for the next transfer. */
 #include "test_pktdma_fixture.h"
 
 static void pk_arm_next(struct pk *p, const char *site)
@@ -153,6 +153,26 @@ static void test_short_xfer(void)
     pk_teardown(&p);
 }
 
+/* The platform's dev.bus_abort on the third bus access (one access per 4 KiB page): BUS_ABORT
+ * after exactly two pages. */
+static void test_bus_abort(void)
+{
+    struct pk p;
+    struct pk_buf b;
+    struct fault_spec spec = {.probability = 0, .countdown = 3, .every = 0};
+
+    pk_setup(&p, NULL);
+    b = pk_buf_alloc(&p, 4, PK_LOW, IOMMU_DIR_BOTH);
+    REQUIRE(fault_arm(p.m->faults, "dev.bus_abort", &spec) == 0);
+    CHECK_EQ(pk_xfer(&p, b.pa, 16384, 0, PK_H2D), PK_ERR(PKTDMA_ERR_BUS_ABORT));
+    CHECK_EQ(atomic_load(&p.last_bytes), 8192);
+    CHECK_EQ(pk_dev_stats(&p).dma_bytes_read, 8192);
+    CHECK_EQ(pk_dev_stats(&p).faults_injected, 1);
+    CHECK_EQ(pk_xfer(&p, b.pa, 16384, 0, PK_H2D), PK_DONE);
+    pk_buf_free(&p, &b);
+    pk_teardown(&p);
+}
+
 int main(void)
 {
     test_desc_error();
@@ -160,5 +180,6 @@ int main(void)
     test_spurious_irq();
     test_stall();
     test_short_xfer();
+    test_bus_abort();
     return check_done();
 }
