@@ -53,6 +53,10 @@ static const struct vf_rule_info rules[VF_RULE_COUNT] = {
     [VF_RULE_DDI_NOT_IMPLEMENTED] = {"WDF-DDI-001", "ddi-not-implemented",
                                      "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/building-and-loading-a-kmdf-driver"},
     [VF_RULE_OBJECT_LEAK] = {"WDF-OBJ-003", "object-leaked", DOC_OBJ_LIFE},
+    [VF_RULE_LOCK_RECURSIVE] = {"WDF-LOCK-001", "lock-recursive-acquire",
+                                "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfsync/nf-wdfsync-wdfwaitlockacquire"},
+    [VF_RULE_LOCK_NOT_OWNED] = {"WDF-LOCK-002", "lock-release-not-owned",
+                                "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfsync/nf-wdfsync-wdfwaitlockrelease"},
 };
 
 const struct vf_rule_info *vf_rule_info(enum vf_rule rule)

@@ -42,6 +42,9 @@ enum vf_rule {
     /* WDF DDI table and object lifetime (kmdf; appended) */
     VF_RULE_DDI_NOT_IMPLEMENTED,    /* driver called a KMDF DDI slot dmabox does not implement */
     VF_RULE_OBJECT_LEAK,            /* object kept alive past driver unbind / machine teardown */
+    /* Framework locks (kmdf; appended) */
+    VF_RULE_LOCK_RECURSIVE,         /* WdfWaitLockAcquire by the thread that already holds it */
+    VF_RULE_LOCK_NOT_OWNED,         /* WdfWaitLockRelease by a thread that does not hold it */
     VF_RULE_COUNT
 };
 
