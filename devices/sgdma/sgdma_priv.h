@@ -40,7 +40,7 @@ struct sgdma_counters {
  * State changes (STATUS.STATE):
  *   IDLE    -> RUNNING   CTRL.RUN 0->1 with a valid ring
  *   IDLE    -> ERROR     CTRL.RUN 0->1 with an invalid ring (BAD_RING)
- *   RUNNING -> IDLE      CTRL.RUN 1->0, after the descriptor in progress
+ *   RUNNING -> IDLE      CTRL.RUN 1->0, after the descriptor in progress (busy)
  *   RUNNING -> ERROR     a descriptor failed
  *   RUNNING -> ABORTED   CTRL.ABORT, after the descriptor in progress (at once when stalled)
  *   IDLE    -> ABORTED   CTRL.ABORT
@@ -53,7 +53,8 @@ struct sgdma_chan {
 
     enum sgdma_chan_state state;
     bool run;                        /* CTRL.RUN as last written (cleared when the channel halts) */
-    bool in_worker;                  /* the worker owns a descriptor (between claim and finish) */
+    bool busy;                       /* the worker owns a descriptor (between claim and finish) */
+    bool in_worker;                  /* busy, or still sending what finishing it decided */
     bool stalled;                    /* fault dev.stall fired: no progress until abort/reset */
     bool resetting;                  /* a reset waits for the worker: claim nothing */
     bool pause_req, abort_req;       /* stop requests applied when the worker finishes */

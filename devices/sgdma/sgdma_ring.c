@@ -231,7 +231,7 @@ static uint32_t sgdma_ring_halt_locked(struct sgdma_chan *ch, bool abort)
     return bits;
 }
 
-/* Applies a pause/abort that arrived while the worker owned a descriptor. */
+/* Applies a pause/abort that arrived while the worker owned a descriptor (busy). */
 static void sgdma_ring_apply_requests_locked(struct sgdma_chan *ch, struct sgdma_actions *act)
 {
     uint32_t bits;
@@ -285,6 +285,7 @@ static void sgdma_ring_finish_locked(struct sgdma_chan *ch, const struct sgdma_j
 {
     struct sgdma *s = ch->s;
 
+    ch->busy = false;
     if (job->abandoned || atomic_load_explicit(&ch->epoch, memory_order_relaxed) != job->epoch)
         return;
     if (job->stall) {
@@ -334,6 +335,7 @@ static bool sgdma_ring_claim_locked(struct sgdma_chan *ch, struct sgdma_job *job
     job->epoch = atomic_load_explicit(&ch->epoch, memory_order_relaxed);
     job->index = ch->head;
     job->desc_addr = ch->ring_base + (uint64_t)ch->head * SGDMA_DESC_SIZE;
+    ch->busy = true;
     ch->in_worker = true;
     return true;
 }
@@ -347,8 +349,9 @@ static bool sgdma_actions_pending(const struct sgdma_actions *act)
 }
 
 /* The worker body: runs descriptors until the ring is empty, the channel stops or the worker is
- * being destroyed.  in_worker stays set from claim until the next pass through the lock, so the
- * interrupts a descriptor caused are sent before a reset can complete. */
+ * being destroyed.  busy covers claim to finish (stop requests wait for it); in_worker stays set
+ * until the next pass through the lock, so the messages a descriptor caused are sent before a
+ * reset can complete. */
 static void sgdma_ring_run(struct sgdma_chan *ch)
 {
     struct sgdma *s = ch->s;
@@ -364,7 +367,6 @@ static void sgdma_ring_run(struct sgdma_chan *ch)
             pthread_cond_broadcast(&s->idle);
         }
         if (!ch->resetting) {
-            sgdma_ring_apply_requests_locked(ch, &act);
             sgdma_ring_coalesce_poll_locked(ch, &act);
             if (!dmabox_worker_stopping(ch->worker))
                 claimed = sgdma_ring_claim_locked(ch, &job);
@@ -449,7 +451,7 @@ void sgdma_ring_stop_locked(struct sgdma_chan *ch, bool abort, struct sgdma_acti
         return;
     if (!abort && ch->state != SGDMA_CHAN_STATE_RUNNING)
         return;
-    if (ch->in_worker) {
+    if (ch->busy) {
         if (abort)
             ch->abort_req = true;
         else
@@ -483,7 +485,7 @@ uint32_t sgdma_ring_status_locked(const struct sgdma_chan *ch)
 {
     uint32_t st = (uint32_t)ch->state;
 
-    if (ch->in_worker || ch->stalled)
+    if (ch->busy || ch->stalled)
         st |= SGDMA_STATUS_BUSY;
     if (ch->head == ch->tail)
         st |= SGDMA_STATUS_EMPTY;
