@@ -438,7 +438,7 @@ unsigned intr_source_vectors(const struct intr_source *src)
 
 void intr_source_stats(const struct intr_source *src, struct intr_stats *out)
 {
-    struct intr_source *s = (struct intr_source *)src; /* atomics loads take non-const */
+    const struct intr_source *s = src;
 
     out->delivered = atomic_load_explicit(&s->delivered, memory_order_relaxed);
     out->claimed = atomic_load_explicit(&s->claimed, memory_order_relaxed);

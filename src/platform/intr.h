@@ -47,20 +47,26 @@ int intr_source_create(struct intr_ctl *ic, const char *name, enum intr_kind kin
                        uint8_t level, struct intr_source **out);
 void intr_source_destroy(struct intr_source *src);  /* disconnects first */
 
-/* Device side (called from device-model threads, any level). */
+/* Device side (called from device-model threads, any level).  Assert/deassert apply to a line
+ * source only and send to a message source only; the other combinations do nothing.  A vector past
+ * the last wraps (modulo the vector count), as an MSI device folds its vector into the messages it
+ * was granted. */
 void intr_source_assert(struct intr_source *src);     /* line: raise the level */
 void intr_source_deassert(struct intr_source *src);   /* line: drop it */
 void intr_source_send(struct intr_source *src, unsigned vector); /* message edge */
 
 /* Driver side.  Connect registers the ISR and starts the delivery thread (disabled until
- * intr_source_enable).  Disconnect stops delivery and waits for a running ISR to return. */
+ * intr_source_enable); returns 0, -EINVAL (no isr), -EBUSY (already connected) or a thread error.
+ * Disconnect masks the source, stops delivery and waits for a running ISR to return (never from
+ * the ISR itself).  Enable/disable may be called from the ISR. */
 int intr_connect(struct intr_source *src, intr_isr_fn isr, void *ctx);
 void intr_disconnect(struct intr_source *src);
 void intr_source_enable(struct intr_source *src);
 void intr_source_disable(struct intr_source *src);    /* waits for a running ISR to finish */
 
 /* The interrupt lock (what KeSynchronizeExecution / WdfInterruptAcquireLock take): raises the
- * calling thread to the source's level and excludes the ISR.  Returns the previous level. */
+ * calling thread to the source's level (a caller already above it keeps its level) and excludes the
+ * ISR.  Returns the previous level, which release restores.  Not recursive. */
 uint8_t intr_lock_acquire(struct intr_source *src);
 void intr_lock_release(struct intr_source *src, uint8_t old_level);
 
