@@ -377,7 +377,10 @@ void fx_object_free_leaked(struct fx_object *obj)
     atomic_fetch_sub_explicit(&k->live[type], 1, memory_order_relaxed);
 }
 
-/* ---- handle resolution ---- */
+/* ---- handle resolution ----
+ * Rules WDF-HANDLE-001 (not a handle), WDF-HANDLE-002 (another type), WDF-HANDLE-003 (deleted):
+ * KMDF bug-checks on all three when a DDI receives such a handle; here they are findings and the
+ * shim returns its documented failure. */
 
 struct fx_object *fx_object_resolve_ex(PWDF_DRIVER_GLOBALS globals, WDFOBJECT handle,
                                        enum fx_object_type type, unsigned flags,
