@@ -19,5 +19,6 @@
  * (wdfsync.h, wdfcore.h, wdfdriver.h, wdfdevice.h, wdfio.h, wdfrequest.h, wdfinterrupt.h,
  * wdfdpc.h, wdfworkitem.h, wdftimer.h, wdfresource.h, wdfdmaenabler.h, wdfcommonbuffer.h,
  * wdfdmatransaction.h, ...) ---- */
+#include "wdfsync.h"
 
 #endif

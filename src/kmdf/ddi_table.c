@@ -44,5 +44,13 @@ const WDFFUNC fx_ddi_table[WdfFunctionTableNumEntries] = {
     [WdfMemoryAssignBufferTableIndex] = (WDFFUNC)imp_WdfMemoryAssignBuffer,
     [WdfMemoryCopyToBufferTableIndex] = (WDFFUNC)imp_WdfMemoryCopyToBuffer,
     [WdfMemoryCopyFromBufferTableIndex] = (WDFFUNC)imp_WdfMemoryCopyFromBuffer,
+
+    /* wdfsync.h */
+    [WdfSpinLockCreateTableIndex] = (WDFFUNC)imp_WdfSpinLockCreate,
+    [WdfSpinLockAcquireTableIndex] = (WDFFUNC)imp_WdfSpinLockAcquire,
+    [WdfSpinLockReleaseTableIndex] = (WDFFUNC)imp_WdfSpinLockRelease,
+    [WdfWaitLockCreateTableIndex] = (WDFFUNC)imp_WdfWaitLockCreate,
+    [WdfWaitLockAcquireTableIndex] = (WDFFUNC)imp_WdfWaitLockAcquire,
+    [WdfWaitLockReleaseTableIndex] = (WDFFUNC)imp_WdfWaitLockRelease,
 };
 #pragma GCC diagnostic pop

@@ -38,4 +38,12 @@ extern FX_DDI_TYPE(PFN_WDFMEMORYCOPYFROMBUFFER) imp_WdfMemoryCopyFromBuffer;
 
 /* ---- later headers: append a group per header here ---- */
 
+/* ---- wdfsync.h (src/kmdf/sync/wdfsync.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFSPINLOCKCREATE) imp_WdfSpinLockCreate;
+extern FX_DDI_TYPE(PFN_WDFSPINLOCKACQUIRE) imp_WdfSpinLockAcquire;
+extern FX_DDI_TYPE(PFN_WDFSPINLOCKRELEASE) imp_WdfSpinLockRelease;
+extern FX_DDI_TYPE(PFN_WDFWAITLOCKCREATE) imp_WdfWaitLockCreate;
+extern FX_DDI_TYPE(PFN_WDFWAITLOCKACQUIRE) imp_WdfWaitLockAcquire;
+extern FX_DDI_TYPE(PFN_WDFWAITLOCKRELEASE) imp_WdfWaitLockRelease;
+
 #endif

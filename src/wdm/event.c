@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "verifier/vf.h"
+#include "wdm_event.h"
 #include "wdm_irql.h"
 #include "wdm_time.h"
 
@@ -201,6 +202,22 @@ static int ev_wait_registered(PRKEVENT event, uint64_t deadline)
     }
 }
 
+NTSTATUS wdm_event_wait(PRKEVENT event, const LARGE_INTEGER *timeout)
+{
+    uint64_t deadline;
+    if (ev_try_take(event))
+        return STATUS_SUCCESS;
+    deadline = wdm_time_deadline(timeout);
+    if (deadline <= wdm_time_monotonic_ns())
+        return STATUS_TIMEOUT;
+    return ev_wait_registered(event, deadline) ? STATUS_SUCCESS : STATUS_TIMEOUT;
+}
+
+LONG wdm_event_set(PRKEVENT event)
+{
+    return ev_set(event);
+}
+
 static int ev_type_ok(PRKEVENT event)
 {
     return event->Header.Type == EventNotificationObject ||
@@ -271,7 +288,6 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR
 {
     const void *caller = VF_CALLER();
     PRKEVENT event = Object;
-    uint64_t deadline;
 
     (void)WaitReason;
     (void)WaitMode;
@@ -283,12 +299,7 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR
                   event == NULL ? -1 : event->Header.Type);
         return STATUS_INVALID_PARAMETER;
     }
-    if (ev_try_take(event))
-        return STATUS_SUCCESS;
-    deadline = wdm_time_deadline(Timeout);
-    if (deadline <= wdm_time_monotonic_ns())
-        return STATUS_TIMEOUT;
-    return ev_wait_registered(event, deadline) ? STATUS_SUCCESS : STATUS_TIMEOUT;
+    return wdm_event_wait(event, Timeout);
 }
 
 /* WaitAll: every object signalled at once; synchronization events are consumed together.
