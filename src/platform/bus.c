@@ -288,6 +288,7 @@ static int realize_locked(struct bus *b, struct dmabox_dev *dev, const struct dm
     if (md->realize(dev, dev->state, props, err, errlen) != 0) {
         if (err != NULL && errlen > 0 && err[0] == '\0')
             errf(err, errlen, "%s: realize failed", dev->name);
+        dev_services_reap_workers(dev);   /* a failed realize should have stopped them itself */
         return -EINVAL;
     }
     md->reset(dev->state);
@@ -430,7 +431,8 @@ size_t bus_resources(struct dmabox_dev *dev, struct bus_resource *out, size_t ma
             .type = BUS_RES_INTERRUPT,
             .message = msi,
             .vectors = msi ? md->msi_vectors : 1,
-            .line = msi ? BUS_MSI_FIRST_MESSAGE + dev->slot * MSI_MAX_VECTORS : dev->int_line,
+            .line = msi ? BUS_MSI_FIRST_MESSAGE + dev->slot * MSI_MAX_VECTORS
+                       : BUS_INTX_FIRST_LINE + dev->slot,
             .level = intr_source_level(dev->irq),
         };
     }

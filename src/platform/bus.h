@@ -25,6 +25,7 @@ struct intr_source;
 
 #define BUS_MAX_SLOTS 8
 #define BUS_MAX_BARS 6
+#define BUS_INTX_FIRST_LINE 16        /* the line of slot s is 16 + s (config 0x3C at reset) */
 #define BUS_MSI_FIRST_MESSAGE 0x100   /* message numbers of slot s start at 0x100 + 32 * s */
 
 int bus_create(struct machine *m);             /* sets m->bus */

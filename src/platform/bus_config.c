@@ -36,7 +36,7 @@ void bus_config_init(struct dmabox_dev *dev)
     dev->command = 0x0007;          /* firmware enabled decoding and bus mastering at boot */
     dev->cache_line = 0x10;
     dev->latency = 0;
-    dev->int_line = (uint8_t)(16 + dev->slot);
+    dev->int_line = (uint8_t)(BUS_INTX_FIRST_LINE + dev->slot);
     for (unsigned i = 0; i < BUS_MAX_BARS; i++)
         dev->bar_sizing[i] = false;
     dev->msi_control = 0;
