@@ -86,13 +86,15 @@ static void futex_wait_until(uint32_t *word, uint32_t seen, uint64_t deadline)
 }
 
 /* Sleeps until any words[i] != seen[i], a wake, or the deadline.  Without futex_waitv (Linux
- * before 5.16) it sleeps on the first word for at most a millisecond at a time. */
+ * before 5.16, or older kernel headers) it sleeps on the first word for at most a millisecond at
+ * a time, so a set of another object is noticed within that slice. */
 static void futex_wait_any_until(uint32_t **words, const uint32_t *seen, ULONG count,
                                  uint64_t deadline)
 {
+    uint64_t slice;
+#if defined(SYS_futex_waitv) && defined(FUTEX_32)
     struct futex_waitv waiters[MAXIMUM_WAIT_OBJECTS];
     struct timespec ts;
-    long rc;
 
     for (ULONG i = 0; i < count; i++) {
         waiters[i].val = seen[i];
@@ -102,12 +104,15 @@ static void futex_wait_any_until(uint32_t **words, const uint32_t *seen, ULONG c
     }
     if (deadline != WDM_TIME_FOREVER)
         ev_deadline_timespec(deadline, &ts);
-    rc = syscall(SYS_futex_waitv, waiters, count, 0, deadline == WDM_TIME_FOREVER ? NULL : &ts,
-                 CLOCK_MONOTONIC);
-    if (rc < 0 && errno == ENOSYS) {
-        uint64_t slice = wdm_time_monotonic_ns() + 1000000u;
-        futex_wait_until(words[0], seen[0], slice < deadline ? slice : deadline);
-    }
+    if (syscall(SYS_futex_waitv, waiters, count, 0, deadline == WDM_TIME_FOREVER ? NULL : &ts,
+                CLOCK_MONOTONIC) >= 0 ||
+        errno != ENOSYS)
+        return;
+#else
+    (void)count;
+#endif
+    slice = wdm_time_monotonic_ns() + 1000000u;
+    futex_wait_until(words[0], seen[0], slice < deadline ? slice : deadline);
 }
 
 /* Adds `one` to a counter field of the word; when the field is full the thread yields until a
