@@ -41,6 +41,15 @@ static void bind(struct machine *m)
     REQUIRE(WdfDriverGlobals != NULL && WdfFunctions_01033 != NULL);
 }
 
+/* The driver's callback log must read exactly `expected`; a mismatch prints what it read. */
+#define CHECK_LOG(expected)                                                                    \
+    do {                                                                                       \
+        if (strcmp(DrvLog(), (expected)) == 0)                                                 \
+            check_passed++;                                                                    \
+        else                                                                                   \
+            check_fail(__FILE__, __LINE__, "log == " #expected, "log is \"%s\"", DrvLog());   \
+    } while (0)
+
 /* The DDI named in the most recent finding. */
 static const char *last_ddi(void)
 {
@@ -130,7 +139,7 @@ static void test_contexts(struct machine *m)
     DrvLogReset();
     DrvDelete(o);
     DrvDelete(big);
-    CHECK(strcmp(DrvLog(), "cleanup:a destroy:a=0 ") == 0);
+    CHECK_LOG("cleanup:a destroy:a=0 ");
     CHECK_EQ(kmdf_object_count(m, FX_TYPE_OBJECT), 0);
 }
 
@@ -152,8 +161,8 @@ static void test_delete_order(struct machine *m)
     CHECK_EQ(kmdf_object_count(m, FX_TYPE_OBJECT), 4);
     DrvLogReset();
     DrvDelete(p);
-    CHECK(strcmp(DrvLog(), "cleanup:G1 cleanup:C1 cleanup:C2 cleanup:P "
-                           "destroy:G1=4 destroy:C1=2 destroy:C2=3 destroy:P=1 ") == 0);
+    CHECK_LOG("cleanup:G1 cleanup:C1 cleanup:C2 cleanup:P "
+                           "destroy:G1=4 destroy:C1=2 destroy:C2=3 destroy:P=1 ");
     CHECK_EQ(kmdf_object_count(m, FX_TYPE_OBJECT), 0);
 
     /* A child deleted on its own leaves its parent alone. */
@@ -161,9 +170,9 @@ static void test_delete_order(struct machine *m)
     CHECK_EQ(DrvCreateNamed(x, "Y", &y), STATUS_SUCCESS);
     DrvLogReset();
     DrvDelete(y);
-    CHECK(strcmp(DrvLog(), "cleanup:Y destroy:Y=0 ") == 0);
+    CHECK_LOG("cleanup:Y destroy:Y=0 ");
     DrvDelete(x);
-    CHECK(strcmp(DrvLog(), "cleanup:Y destroy:Y=0 cleanup:X destroy:X=0 ") == 0);
+    CHECK_LOG("cleanup:Y destroy:Y=0 cleanup:X destroy:X=0 ");
     CHECK_EQ(vf_total(), 0);
 }
 
@@ -179,7 +188,7 @@ static void test_references(struct machine *m)
     DrvReference(o);
     DrvLogReset();
     DrvDelete(o);
-    CHECK(strcmp(DrvLog(), "cleanup:O ") == 0);
+    CHECK_LOG("cleanup:O ");
     CHECK_EQ(DrvGetValue(o), 42);
     CHECK_EQ(kmdf_object_count(m, FX_TYPE_OBJECT), 1);
     /* Deleting it again is use after delete. */
@@ -187,7 +196,7 @@ static void test_references(struct machine *m)
     CHECK_EQ(vf_count(VF_RULE_HANDLE_DELETED), 1);
     CHECK(strcmp(last_ddi(), "WdfObjectDelete") == 0);
     DrvDereference(o);
-    CHECK(strcmp(DrvLog(), "cleanup:O destroy:O=42 ") == 0);
+    CHECK_LOG("cleanup:O destroy:O=42 ");
     CHECK_EQ(kmdf_object_count(m, FX_TYPE_OBJECT), 0);
 
     /* A referenced child: its cleanup runs with its parent's, its destroy waits. */
@@ -196,9 +205,9 @@ static void test_references(struct machine *m)
     DrvReference(c);
     DrvLogReset();
     DrvDelete(p);
-    CHECK(strcmp(DrvLog(), "cleanup:C cleanup:P destroy:P=0 ") == 0);
+    CHECK_LOG("cleanup:C cleanup:P destroy:P=0 ");
     DrvDereference(c);
-    CHECK(strcmp(DrvLog(), "cleanup:C cleanup:P destroy:P=0 destroy:C=0 ") == 0);
+    CHECK_LOG("cleanup:C cleanup:P destroy:P=0 destroy:C=0 ");
 
     /* Rule WDF-OBJ-002: releasing a reference never taken is reported and ignored. */
     vf_reset();
@@ -207,10 +216,10 @@ static void test_references(struct machine *m)
     DrvDereference(x);
     CHECK_EQ(vf_count(VF_RULE_OBJECT_REF_UNDERFLOW), 1);
     CHECK(strcmp(last_ddi(), "WdfObjectDereferenceActual") == 0);
-    CHECK(strcmp(DrvLog(), "") == 0);
+    CHECK_LOG("");
     CHECK_EQ(DrvGetValue(x), 0);
     DrvDelete(x);
-    CHECK(strcmp(DrvLog(), "cleanup:X destroy:X=0 ") == 0);
+    CHECK_LOG("cleanup:X destroy:X=0 ");
     CHECK_EQ(vf_total(), 1);
 }
 
@@ -304,7 +313,7 @@ static void test_leak_at_unbind(struct machine *m)
     DrvReference(mem);
     DrvLogReset();
     fx_driver_unbind(WdfDriverGlobals);
-    CHECK(strcmp(DrvLog(), "cleanup:B cleanup:A cleanup:C destroy:B=0 destroy:A=0 ") == 0);
+    CHECK_LOG("cleanup:B cleanup:A cleanup:C destroy:B=0 destroy:A=0 ");
     CHECK_EQ(vf_count(VF_RULE_OBJECT_LEAK), 2);
     CHECK(WdfDriverGlobals == NULL && WdfFunctions_01033 == NULL);
     CHECK_EQ(kmdf_object_count(m, FX_TYPE_ANY), 0);
@@ -388,7 +397,7 @@ static void test_detach_with_driver_bound(struct machine *m)
     DrvReference(o);
     DrvLogReset();
     kmdf_machine_detach(m);
-    CHECK(strcmp(DrvLog(), "cleanup:L ") == 0);
+    CHECK_LOG("cleanup:L ");
     CHECK_EQ(vf_count(VF_RULE_OBJECT_LEAK), 2); /* the bound driver, and L's reference */
     CHECK(WdfDriverGlobals == NULL);
     CHECK(m->kmdf == NULL);
