@@ -57,10 +57,15 @@ static void vf_symbolize(const void *addr, char *buf, size_t len)
         snprintf(buf, len, "?");
         return;
     }
-    if (dladdr(addr, &info) != 0 && info.dli_sname != NULL) {
-        const char *obj = info.dli_fname ? strrchr(info.dli_fname, '/') : NULL;
-        snprintf(buf, len, "%s!%s+0x%lx", obj ? obj + 1 : (info.dli_fname ? info.dli_fname : "?"),
-                 info.dli_sname, (unsigned long)((const char *)addr - (const char *)info.dli_saddr));
+    if (dladdr(addr, &info) != 0 && info.dli_fname != NULL) {
+        const char *slash = strrchr(info.dli_fname, '/');
+        const char *obj = slash ? slash + 1 : info.dli_fname;
+        if (info.dli_sname != NULL)
+            snprintf(buf, len, "%s!%s+0x%lx", obj, info.dli_sname,
+                     (unsigned long)((const char *)addr - (const char *)info.dli_saddr));
+        else /* drivers export only DriverEntry: give module+offset for addr2line */
+            snprintf(buf, len, "%s+0x%lx", obj,
+                     (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
         return;
     }
     snprintf(buf, len, "%p", addr);

@@ -12,7 +12,6 @@
 #define DOC_KMDF_VF "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/using-kmdf-verifier"
 #define DOC_OBJ_LIFE "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/framework-object-life-cycle"
 #define DOC_OBJ_DEL "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfobject/nf-wdfobject-wdfobjectdelete"
-#define DOC_MEMCOPY "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfmemory/nf-wdfmemory-wdfmemorycopytobuffer"
 #define DOC_FREEPOOL "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-exfreepoolwithtag"
 #define DOC_POOL2 "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-exallocatepool2"
 #define DOC_UNLOCK "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nf-wdm-mmunlockpages"
@@ -37,7 +36,6 @@ static const struct vf_rule_info rules[VF_RULE_COUNT] = {
     [VF_RULE_NULL_PARAMETER] = {"WDF-PARAM-001", "required-parameter-null", DOC_KMDF_VF},
     [VF_RULE_OBJECT_DELETE_NOT_ALLOWED] = {"WDF-OBJ-001", "delete-not-allowed", DOC_OBJ_DEL},
     [VF_RULE_OBJECT_REF_UNDERFLOW] = {"WDF-OBJ-002", "reference-underflow", DOC_OBJ_LIFE},
-    [VF_RULE_MEMORY_BOUNDS] = {"WDF-MEM-001", "memory-copy-out-of-bounds", DOC_MEMCOPY},
     [VF_RULE_CONTEXT_BAD_TYPE] = {"WDF-CTX-001", "context-type-invalid", DOC_CONTEXT},
     [VF_RULE_POOL_TAG_MISMATCH] = {"POOL-003", "pool-free-tag-mismatch", DOC_FREEPOOL},
     [VF_RULE_NO_MACHINE] = {"CTX-001", "thread-not-on-a-machine", DOC_IRQL},
@@ -57,6 +55,9 @@ static const struct vf_rule_info rules[VF_RULE_COUNT] = {
                                 "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfsync/nf-wdfsync-wdfwaitlockacquire"},
     [VF_RULE_LOCK_NOT_OWNED] = {"WDF-LOCK-002", "lock-release-not-owned",
                                 "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfsync/nf-wdfsync-wdfwaitlockrelease"},
+    [VF_RULE_DEVICE_INIT_MISUSE] = {"WDF-DEV-001", "device-init-misuse",
+                                    "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdevice/nf-wdfdevice-wdfdevicecreate"},
+    [VF_RULE_PARAM_INVALID] = {"WDF-PARAM-002", "parameter-invalid", DOC_KMDF_VF},
 };
 
 const struct vf_rule_info *vf_rule_info(enum vf_rule rule)

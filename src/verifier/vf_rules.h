@@ -25,7 +25,6 @@ enum vf_rule {
     VF_RULE_NULL_PARAMETER,         /* required pointer parameter is NULL */
     VF_RULE_OBJECT_DELETE_NOT_ALLOWED, /* WdfObjectDelete on an object the framework owns */
     VF_RULE_OBJECT_REF_UNDERFLOW,   /* more dereferences than references */
-    VF_RULE_MEMORY_BOUNDS,          /* WdfMemoryCopyTo/FromBuffer past the end of the object */
     VF_RULE_CONTEXT_BAD_TYPE,       /* context type info invalid or not attached */
     /* Pool, MDLs, thread context (wdm; appended) */
     VF_RULE_POOL_TAG_MISMATCH,      /* ExFreePoolWithTag with a tag other than the allocation's */
@@ -45,6 +44,9 @@ enum vf_rule {
     /* Framework locks (kmdf; appended) */
     VF_RULE_LOCK_RECURSIVE,         /* WdfWaitLockAcquire by the thread that already holds it */
     VF_RULE_LOCK_NOT_OWNED,         /* WdfWaitLockRelease by a thread that does not hold it */
+    /* Driver and device objects (kmdf core; appended) */
+    VF_RULE_DEVICE_INIT_MISUSE,     /* WDFDEVICE_INIT not from EvtDriverDeviceAdd, or used after WdfDeviceCreate */
+    VF_RULE_PARAM_INVALID,          /* a structure's Size or an enum parameter outside its documented values */
     VF_RULE_COUNT
 };
 
