@@ -32,6 +32,7 @@
 #define SG_H2D SGDMA_CHAN_H2D
 #define SG_D2H SGDMA_CHAN_D2H
 #define SG_PAGE PHYSMEM_PAGE_SIZE
+#define SG_NO_HEAD 0xFFFFFFFFu                  /* last_done_head before any DONE */
 #define SG_DSTAT_ERR(code) (SGDMA_DSTAT_DONE | SGDMA_DSTAT_ERROR | \
                             ((uint32_t)(code) << SGDMA_DSTAT_ERR_CODE_SHIFT))
 
@@ -185,11 +186,16 @@ static inline void sg_wait_seen(struct sg *s, unsigned c, uint32_t bits)
         sg_wait_isr(s, c);
 }
 
-/* Waits until an ISR call that found DONE read HEAD == head: completions up to head announced. */
+/* Waits until an ISR call that found DONE read HEAD >= head (the ISR may run late, after more
+ * completions): completions up to head have been announced.  Rings in these tests never wrap. */
 static inline void sg_wait_done_head(struct sg *s, unsigned c, uint32_t head)
 {
-    while (atomic_load(&s->isr[c].last_done_head) != head)
+    for (;;) {
+        uint32_t h = atomic_load(&s->isr[c].last_done_head);
+        if (h != SG_NO_HEAD && h >= head)
+            return;
         sg_wait_isr(s, c);
+    }
 }
 
 /* Waits until the ISR has been called `calls` times on channel c's vector. */
@@ -210,9 +216,9 @@ static inline void sg_isr_reset(struct sg *s, unsigned c)
     atomic_store(&ic->errors, 0);
     atomic_store(&ic->aborted, 0);
     atomic_store(&ic->seen, 0);
-    atomic_store(&ic->last_head, 0xFFFFFFFFu);
+    atomic_store(&ic->last_head, SG_NO_HEAD);
     atomic_store(&ic->last_pending, 0);
-    atomic_store(&ic->last_done_head, 0xFFFFFFFFu);
+    atomic_store(&ic->last_done_head, SG_NO_HEAD);
     exec_event_reset(&ic->ev);
 }
 
