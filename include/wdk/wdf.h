@@ -20,5 +20,8 @@
  * wdfdpc.h, wdfworkitem.h, wdftimer.h, wdfresource.h, wdfdmaenabler.h, wdfcommonbuffer.h,
  * wdfdmatransaction.h, ...) ---- */
 #include "wdfsync.h"
+#include "wdfdriver.h"
+#include "wdfdevice.h"
+#include "wdfresource.h"
 
 #endif

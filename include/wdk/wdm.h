@@ -21,5 +21,6 @@
 #include "wdm/rtl.h"
 #include "wdm/debug.h"
 #include "wdm/interlocked.h"
+#include "wdm/driverobj.h"
 
 #endif

@@ -52,5 +52,30 @@ const WDFFUNC fx_ddi_table[WdfFunctionTableNumEntries] = {
     [WdfWaitLockCreateTableIndex] = (WDFFUNC)imp_WdfWaitLockCreate,
     [WdfWaitLockAcquireTableIndex] = (WDFFUNC)imp_WdfWaitLockAcquire,
     [WdfWaitLockReleaseTableIndex] = (WDFFUNC)imp_WdfWaitLockRelease,
+
+    /* wdfdriver.h */
+    [WdfDriverCreateTableIndex] = (WDFFUNC)imp_WdfDriverCreate,
+    [WdfDriverGetRegistryPathTableIndex] = (WDFFUNC)imp_WdfDriverGetRegistryPath,
+    [WdfDriverWdmGetDriverObjectTableIndex] = (WDFFUNC)imp_WdfDriverWdmGetDriverObject,
+    [WdfWdmDriverGetWdfDriverHandleTableIndex] = (WDFFUNC)imp_WdfWdmDriverGetWdfDriverHandle,
+
+    /* wdfdevice.h */
+    [WdfDeviceInitSetPnpPowerEventCallbacksTableIndex] =
+        (WDFFUNC)imp_WdfDeviceInitSetPnpPowerEventCallbacks,
+    [WdfDeviceInitSetPowerPolicyEventCallbacksTableIndex] =
+        (WDFFUNC)imp_WdfDeviceInitSetPowerPolicyEventCallbacks,
+    [WdfDeviceInitSetIoTypeTableIndex] = (WDFFUNC)imp_WdfDeviceInitSetIoType,
+    [WdfDeviceInitSetExclusiveTableIndex] = (WDFFUNC)imp_WdfDeviceInitSetExclusive,
+    [WdfDeviceInitSetDeviceTypeTableIndex] = (WDFFUNC)imp_WdfDeviceInitSetDeviceType,
+    [WdfDeviceCreateTableIndex] = (WDFFUNC)imp_WdfDeviceCreate,
+    [WdfDeviceCreateDeviceInterfaceTableIndex] = (WDFFUNC)imp_WdfDeviceCreateDeviceInterface,
+    [WdfDeviceSetAlignmentRequirementTableIndex] = (WDFFUNC)imp_WdfDeviceSetAlignmentRequirement,
+    [WdfDeviceGetAlignmentRequirementTableIndex] = (WDFFUNC)imp_WdfDeviceGetAlignmentRequirement,
+    [WdfDeviceGetDriverTableIndex] = (WDFFUNC)imp_WdfDeviceGetDriver,
+    [WdfDeviceWdmGetDeviceObjectTableIndex] = (WDFFUNC)imp_WdfDeviceWdmGetDeviceObject,
+
+    /* wdfresource.h */
+    [WdfCmResourceListGetCountTableIndex] = (WDFFUNC)imp_WdfCmResourceListGetCount,
+    [WdfCmResourceListGetDescriptorTableIndex] = (WDFFUNC)imp_WdfCmResourceListGetDescriptor,
 };
 #pragma GCC diagnostic pop

@@ -46,4 +46,27 @@ extern FX_DDI_TYPE(PFN_WDFWAITLOCKCREATE) imp_WdfWaitLockCreate;
 extern FX_DDI_TYPE(PFN_WDFWAITLOCKACQUIRE) imp_WdfWaitLockAcquire;
 extern FX_DDI_TYPE(PFN_WDFWAITLOCKRELEASE) imp_WdfWaitLockRelease;
 
+/* ---- wdfdriver.h (src/kmdf/core/wdfdriver.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFDRIVERCREATE) imp_WdfDriverCreate;
+extern FX_DDI_TYPE(PFN_WDFDRIVERGETREGISTRYPATH) imp_WdfDriverGetRegistryPath;
+extern FX_DDI_TYPE(PFN_WDFDRIVERWDMGETDRIVEROBJECT) imp_WdfDriverWdmGetDriverObject;
+extern FX_DDI_TYPE(PFN_WDFWDMDRIVERGETWDFDRIVERHANDLE) imp_WdfWdmDriverGetWdfDriverHandle;
+
+/* ---- wdfdevice.h (src/kmdf/core/wdfdevice.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFDEVICEINITSETPNPPOWEREVENTCALLBACKS) imp_WdfDeviceInitSetPnpPowerEventCallbacks;
+extern FX_DDI_TYPE(PFN_WDFDEVICEINITSETPOWERPOLICYEVENTCALLBACKS) imp_WdfDeviceInitSetPowerPolicyEventCallbacks;
+extern FX_DDI_TYPE(PFN_WDFDEVICEINITSETIOTYPE) imp_WdfDeviceInitSetIoType;
+extern FX_DDI_TYPE(PFN_WDFDEVICEINITSETEXCLUSIVE) imp_WdfDeviceInitSetExclusive;
+extern FX_DDI_TYPE(PFN_WDFDEVICEINITSETDEVICETYPE) imp_WdfDeviceInitSetDeviceType;
+extern FX_DDI_TYPE(PFN_WDFDEVICECREATE) imp_WdfDeviceCreate;
+extern FX_DDI_TYPE(PFN_WDFDEVICECREATEDEVICEINTERFACE) imp_WdfDeviceCreateDeviceInterface;
+extern FX_DDI_TYPE(PFN_WDFDEVICESETALIGNMENTREQUIREMENT) imp_WdfDeviceSetAlignmentRequirement;
+extern FX_DDI_TYPE(PFN_WDFDEVICEGETALIGNMENTREQUIREMENT) imp_WdfDeviceGetAlignmentRequirement;
+extern FX_DDI_TYPE(PFN_WDFDEVICEGETDRIVER) imp_WdfDeviceGetDriver;
+extern FX_DDI_TYPE(PFN_WDFDEVICEWDMGETDEVICEOBJECT) imp_WdfDeviceWdmGetDeviceObject;
+
+/* ---- wdfresource.h (src/kmdf/core/wdfresource.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFCMRESOURCELISTGETCOUNT) imp_WdfCmResourceListGetCount;
+extern FX_DDI_TYPE(PFN_WDFCMRESOURCELISTGETDESCRIPTOR) imp_WdfCmResourceListGetDescriptor;
+
 #endif
