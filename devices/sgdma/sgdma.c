@@ -39,7 +39,8 @@ void sgdma_actions_run(struct sgdma *s, const struct sgdma_actions *act)
         for (unsigned i = 0; i < act->send[c]; i++)
             dmabox_irq_send(s->dev, c);
     for (unsigned c = 0; c < SGDMA_CHANNELS; c++) {
-        if (act->timer_ns[c] != 0)
+        /* Only the channel's own worker arms its timer; never once it is being destroyed. */
+        if (act->timer_ns[c] != 0 && !dmabox_worker_stopping(s->ch[c].worker))
             dmabox_worker_kick_after(s->ch[c].worker, act->timer_ns[c]);
         if (act->kick[c])
             dmabox_worker_kick(s->ch[c].worker);
