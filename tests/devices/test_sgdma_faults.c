@@ -90,7 +90,7 @@ static void test_stall(void)
     struct sg_ring r = sg_ring_setup(&s, SG_H2D, 8);
     sg_fill(&r, 0, &b, 0, 3 * SG_PAGE, 0, SG_PAGE, 0);
     sg_cwr(&s, SG_H2D, SGDMA_CH_COALESCE_COUNT, 0);
-    sg_cwr(&s, SG_H2D, SGDMA_CH_COALESCE_TIME_US, 2000);
+    sg_cwr(&s, SG_H2D, SGDMA_CH_COALESCE_TIME_US, 20000);
     arm(&s, "dev.stall", 2);
     sg_go(&s, SG_H2D, 3);
     sg_wait_done_head(&s, SG_H2D, 1);
