@@ -22,7 +22,8 @@ static void test_driver_ddis(void)
     PDEVICE_OBJECT wdm;
     PDRIVER_OBJECT wdm_driver;
     PWSTR path;
-    static const char want_path[] = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\drv_pnp";
+    static const char want_path[] =
+        "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\drv_pnp";
 
     fixture_up(&f);
     fxdev = fixture_add(&f, &hook, NULL);

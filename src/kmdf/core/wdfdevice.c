@@ -53,9 +53,9 @@ static bool fx_check_size(ULONG size, ULONG expected, const char *what, const ch
     return false;
 }
 
-VOID imp_WdfDeviceInitSetPnpPowerEventCallbacks(PWDF_DRIVER_GLOBALS globals,
-                                                PWDFDEVICE_INIT DeviceInit,
-                                                PWDF_PNPPOWER_EVENT_CALLBACKS PnpPowerEventCallbacks)
+VOID imp_WdfDeviceInitSetPnpPowerEventCallbacks(
+    PWDF_DRIVER_GLOBALS globals, PWDFDEVICE_INIT DeviceInit,
+    PWDF_PNPPOWER_EVENT_CALLBACKS PnpPowerEventCallbacks)
 {
     static const char ddi[] = "WdfDeviceInitSetPnpPowerEventCallbacks";
     const void *caller = VF_CALLER();
