@@ -231,19 +231,15 @@ static uint32_t sgdma_ring_halt_locked(struct sgdma_chan *ch, bool abort)
     return bits;
 }
 
-/* Applies a pause/abort that arrived while the worker owned a descriptor (busy). */
-static void sgdma_ring_apply_requests_locked(struct sgdma_chan *ch, struct sgdma_actions *act)
+/* Applies a pause/abort that arrived while the worker owned a descriptor (busy); returns the
+ * interrupt bits it raises (DONE included when completions were unannounced). */
+static uint32_t sgdma_ring_take_requests_locked(struct sgdma_chan *ch)
 {
-    uint32_t bits;
-
     if (ch->abort_req)
-        bits = sgdma_ring_halt_locked(ch, true);
-    else if (ch->pause_req)
-        bits = sgdma_ring_halt_locked(ch, false);
-    else
-        return;
-    if (bits != 0)
-        sgdma_irq_event_locked(ch->s, ch->index, bits, act);
+        return sgdma_ring_halt_locked(ch, true);
+    if (ch->pause_req)
+        return sgdma_ring_halt_locked(ch, false);
+    return 0;
 }
 
 /* The time rule of coalescing: announce completions that waited COALESCE_TIME_US. */
@@ -290,7 +286,9 @@ static void sgdma_ring_finish_locked(struct sgdma_chan *ch, const struct sgdma_j
         return;
     if (job->stall) {
         ch->stalled = true;
-        sgdma_ring_apply_requests_locked(ch, act);
+        uint32_t bits = sgdma_ring_take_requests_locked(ch);
+        if (bits != 0)
+            sgdma_irq_event_locked(s, ch->index, bits, act);
         return;
     }
     if (job->err != SGDMA_ERR_NONE) {
@@ -307,10 +305,12 @@ static void sgdma_ring_finish_locked(struct sgdma_chan *ch, const struct sgdma_j
         act->send[ch->index]++;
         ch->cnt.irqs++;
     }
+    /* A pending pause or abort announces the completions through the halt below (rule 4). */
     bool fire = (job->flags & SGDMA_DESC_FLAG_INT_ON_COMPLETE) != 0 ||
                 (ch->coalesce_count != 0 && ch->uncounted >= ch->coalesce_count) ||
-                ch->head == ch->tail || ch->pause_req || ch->abort_req;
-    if (!fire && ch->coalesce_time_us != 0) {
+                ch->head == ch->tail;
+    bool stopping = ch->pause_req || ch->abort_req;
+    if (!fire && !stopping && ch->coalesce_time_us != 0) {
         uint64_t limit = (uint64_t)ch->coalesce_time_us * 1000u;
         uint64_t waited = now - ch->first_uncounted_ns;
         if (waited >= limit)
@@ -318,11 +318,14 @@ static void sgdma_ring_finish_locked(struct sgdma_chan *ch, const struct sgdma_j
         else if (ch->uncounted == 1)
             act->timer_ns[ch->index] = limit - waited;
     }
+    uint32_t bits = 0;
     if (fire) {
         ch->uncounted = 0;
-        sgdma_irq_event_locked(s, ch->index, SGDMA_INT_DONE(ch->index), act);
+        bits = SGDMA_INT_DONE(ch->index);
     }
-    sgdma_ring_apply_requests_locked(ch, act);
+    bits |= sgdma_ring_take_requests_locked(ch);
+    if (bits != 0)
+        sgdma_irq_event_locked(s, ch->index, bits, act);
 }
 
 /* Takes the next descriptor if the channel may run one (caller holds s->lock). */
