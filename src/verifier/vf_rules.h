@@ -47,6 +47,17 @@ enum vf_rule {
     /* Driver and device objects (kmdf core; appended) */
     VF_RULE_DEVICE_INIT_MISUSE,     /* WDFDEVICE_INIT not from EvtDriverDeviceAdd, or used after WdfDeviceCreate */
     VF_RULE_PARAM_INVALID,          /* a structure's Size or an enum parameter outside its documented values */
+    /* DMA adapter (wdm/adapter; appended) */
+    VF_RULE_DMA_ADAPTER_INVALID,    /* NULL/foreign adapter, bad DEVICE_DESCRIPTION, op beyond the adapter's version */
+    VF_RULE_DMA_IRQL_NOT_DISPATCH,  /* adapter routine that requires DISPATCH_LEVEL called below it */
+    VF_RULE_DMA_BAD_BUFFER,         /* CurrentVa/offset/length outside the MDL (chain), or zero length */
+    VF_RULE_DMA_SG_BAD_PUT,         /* PutScatterGatherList of a list not outstanding on this adapter */
+    VF_RULE_DMA_SG_LEAK,            /* scatter/gather list still outstanding at PutDmaAdapter */
+    VF_RULE_DMA_MAP_REGISTERS_MISUSE, /* bad MapRegisterBase/count, channel not held, over-mapping */
+    VF_RULE_DMA_MAP_REGISTERS_LEAK, /* map registers, channel or queued allocation left at PutDmaAdapter */
+    VF_RULE_COMMON_BUFFER_OVERRUN,  /* bytes past the end of a common buffer written (found at free) */
+    VF_RULE_DMA_COMMON_BUFFER_BAD_FREE, /* FreeCommonBuffer of something AllocateCommonBuffer did not return */
+    VF_RULE_DMA_COMMON_BUFFER_LEAK, /* common buffer still allocated at PutDmaAdapter */
     VF_RULE_COUNT
 };
 
