@@ -257,6 +257,8 @@ void dmabox_worker_kick(struct dmabox_worker *w)
 /* One pending timer per worker: a later call replaces an earlier one that has not fired. */
 void dmabox_worker_kick_after(struct dmabox_worker *w, uint64_t delay_ns)
 {
+    if (atomic_load(&w->stopping))
+        return; /* a timer armed now could fire after worker_stop_free */
     if (delay_ns == 0)
         exec_event_set(&w->kick);
     else
@@ -279,9 +281,10 @@ static void worker_stop_free(struct dmabox_worker *w)
 {
     atomic_store(&w->stopping, true);
     exec_event_set(&w->stop);
-    exec_timer_cancel(w->dev->machine->exec, &w->timer, true);
     exec_event_set(&w->kick);
     exec_thread_join(w->thread);
+    /* Only now: the worker itself may have re-armed its timer until it returned. */
+    exec_timer_cancel(w->dev->machine->exec, &w->timer, true);
     free(w);
 }
 
