@@ -20,8 +20,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: dmabox run [--device sgdma|pktdma] [--requests N] [--seed S]\n"
-            "                  [--device-option NAME=VALUE]... [--fault SITE=SPEC]... [--json]\n\n"
-            "Today this is a %s.\n\n"
+            "                  [--device-option NAME=VALUE]... [--fault SITE=SPEC]... [--json] [--help]\n\n"
+            "Today's job is the %s.\n\n"
             "Creates a machine (default configuration, seeded), plugs the device in slot 0, maps its\n"
             "BAR0 and connects its interrupt, then runs N requests: a seeded pattern is written from a\n"
             "host buffer to device memory and read back into another host buffer, with seeded sizes\n"
