@@ -29,6 +29,7 @@ struct dmabox_worker {
     struct exec_event kick;           /* auto-reset: kicks while fn runs make it run once more */
     struct exec_event stop;           /* manual-reset: set once, wakes dmabox_worker_sleep */
     struct exec_timer timer;          /* dmabox_worker_kick_after */
+    pthread_mutex_t arm_lock;         /* orders arming the timer against stopping */
     atomic_bool stopping;
     struct dmabox_worker *next;       /* dev->workers, under dev->workers_lock */
 };
@@ -237,6 +238,7 @@ struct dmabox_worker *dmabox_worker_create(struct dmabox_dev *dev, const char *n
     exec_event_init(&w->kick, true, false);
     exec_event_init(&w->stop, false, false);
     exec_timer_init(&w->timer, worker_timer_fired, w);
+    pthread_mutex_init(&w->arm_lock, NULL);
     if (exec_thread_create(dev->machine, w->name, -1, EXEC_LEVEL_PASSIVE, worker_main, w,
                            &w->thread) < 0) {
         free(w);
@@ -257,12 +259,16 @@ void dmabox_worker_kick(struct dmabox_worker *w)
 /* One pending timer per worker: a later call replaces an earlier one that has not fired. */
 void dmabox_worker_kick_after(struct dmabox_worker *w, uint64_t delay_ns)
 {
-    if (atomic_load(&w->stopping))
-        return; /* a timer armed now could fire after worker_stop_free */
-    if (delay_ns == 0)
+    if (delay_ns == 0) {
         exec_event_set(&w->kick);
-    else
+        return;
+    }
+    /* Once stopping is set under the lock no timer is armed again, so the cancel in
+     * worker_stop_free is final. */
+    pthread_mutex_lock(&w->arm_lock);
+    if (!atomic_load(&w->stopping))
         exec_timer_set(w->dev->machine->exec, &w->timer, delay_ns, 0);
+    pthread_mutex_unlock(&w->arm_lock);
 }
 
 bool dmabox_worker_sleep(struct dmabox_worker *w, uint64_t ns)
@@ -279,12 +285,14 @@ bool dmabox_worker_stopping(const struct dmabox_worker *w)
 
 static void worker_stop_free(struct dmabox_worker *w)
 {
+    pthread_mutex_lock(&w->arm_lock);
     atomic_store(&w->stopping, true);
+    pthread_mutex_unlock(&w->arm_lock);
     exec_event_set(&w->stop);
     exec_event_set(&w->kick);
-    exec_thread_join(w->thread);
-    /* Only now: the worker itself may have re-armed its timer until it returned. */
     exec_timer_cancel(w->dev->machine->exec, &w->timer, true);
+    exec_thread_join(w->thread);
+    pthread_mutex_destroy(&w->arm_lock);
     free(w);
 }
 
