@@ -24,4 +24,8 @@
 #include "wdfdevice.h"
 #include "wdfresource.h"
 
+#include "wdfinterrupt.h"
+#include "wdfdpc.h"
+#include "wdfworkitem.h"
+#include "wdftimer.h"
 #endif

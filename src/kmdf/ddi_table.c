@@ -77,5 +77,35 @@ const WDFFUNC fx_ddi_table[WdfFunctionTableNumEntries] = {
     /* wdfresource.h */
     [WdfCmResourceListGetCountTableIndex] = (WDFFUNC)imp_WdfCmResourceListGetCount,
     [WdfCmResourceListGetDescriptorTableIndex] = (WDFFUNC)imp_WdfCmResourceListGetDescriptor,
+
+    /* wdfinterrupt.h */
+    [WdfInterruptCreateTableIndex] = (WDFFUNC)imp_WdfInterruptCreate,
+    [WdfInterruptQueueDpcForIsrTableIndex] = (WDFFUNC)imp_WdfInterruptQueueDpcForIsr,
+    [WdfInterruptQueueWorkItemForIsrTableIndex] = (WDFFUNC)imp_WdfInterruptQueueWorkItemForIsr,
+    [WdfInterruptSynchronizeTableIndex] = (WDFFUNC)imp_WdfInterruptSynchronize,
+    [WdfInterruptAcquireLockTableIndex] = (WDFFUNC)imp_WdfInterruptAcquireLock,
+    [WdfInterruptReleaseLockTableIndex] = (WDFFUNC)imp_WdfInterruptReleaseLock,
+    [WdfInterruptEnableTableIndex] = (WDFFUNC)imp_WdfInterruptEnable,
+    [WdfInterruptDisableTableIndex] = (WDFFUNC)imp_WdfInterruptDisable,
+    [WdfInterruptGetInfoTableIndex] = (WDFFUNC)imp_WdfInterruptGetInfo,
+    [WdfInterruptGetDeviceTableIndex] = (WDFFUNC)imp_WdfInterruptGetDevice,
+
+    /* wdfdpc.h */
+    [WdfDpcCreateTableIndex] = (WDFFUNC)imp_WdfDpcCreate,
+    [WdfDpcEnqueueTableIndex] = (WDFFUNC)imp_WdfDpcEnqueue,
+    [WdfDpcCancelTableIndex] = (WDFFUNC)imp_WdfDpcCancel,
+    [WdfDpcGetParentObjectTableIndex] = (WDFFUNC)imp_WdfDpcGetParentObject,
+
+    /* wdfworkitem.h */
+    [WdfWorkItemCreateTableIndex] = (WDFFUNC)imp_WdfWorkItemCreate,
+    [WdfWorkItemEnqueueTableIndex] = (WDFFUNC)imp_WdfWorkItemEnqueue,
+    [WdfWorkItemGetParentObjectTableIndex] = (WDFFUNC)imp_WdfWorkItemGetParentObject,
+    [WdfWorkItemFlushTableIndex] = (WDFFUNC)imp_WdfWorkItemFlush,
+
+    /* wdftimer.h */
+    [WdfTimerCreateTableIndex] = (WDFFUNC)imp_WdfTimerCreate,
+    [WdfTimerStartTableIndex] = (WDFFUNC)imp_WdfTimerStart,
+    [WdfTimerStopTableIndex] = (WDFFUNC)imp_WdfTimerStop,
+    [WdfTimerGetParentObjectTableIndex] = (WDFFUNC)imp_WdfTimerGetParentObject,
 };
 #pragma GCC diagnostic pop

@@ -69,4 +69,33 @@ extern FX_DDI_TYPE(PFN_WDFDEVICEWDMGETDEVICEOBJECT) imp_WdfDeviceWdmGetDeviceObj
 extern FX_DDI_TYPE(PFN_WDFCMRESOURCELISTGETCOUNT) imp_WdfCmResourceListGetCount;
 extern FX_DDI_TYPE(PFN_WDFCMRESOURCELISTGETDESCRIPTOR) imp_WdfCmResourceListGetDescriptor;
 
+/* ---- wdfinterrupt.h (src/kmdf/irq/wdfinterrupt.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFINTERRUPTCREATE) imp_WdfInterruptCreate;
+extern FX_DDI_TYPE(PFN_WDFINTERRUPTQUEUEDPCFORISR) imp_WdfInterruptQueueDpcForIsr;
+extern FX_DDI_TYPE(PFN_WDFINTERRUPTQUEUEWORKITEMFORISR) imp_WdfInterruptQueueWorkItemForIsr;
+extern FX_DDI_TYPE(PFN_WDFINTERRUPTSYNCHRONIZE) imp_WdfInterruptSynchronize;
+extern FX_DDI_TYPE(PFN_WDFINTERRUPTACQUIRELOCK) imp_WdfInterruptAcquireLock;
+extern FX_DDI_TYPE(PFN_WDFINTERRUPTRELEASELOCK) imp_WdfInterruptReleaseLock;
+extern FX_DDI_TYPE(PFN_WDFINTERRUPTENABLE) imp_WdfInterruptEnable;
+extern FX_DDI_TYPE(PFN_WDFINTERRUPTDISABLE) imp_WdfInterruptDisable;
+extern FX_DDI_TYPE(PFN_WDFINTERRUPTGETINFO) imp_WdfInterruptGetInfo;
+extern FX_DDI_TYPE(PFN_WDFINTERRUPTGETDEVICE) imp_WdfInterruptGetDevice;
+
+/* ---- wdfdpc.h (src/kmdf/irq/wdfdpc.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFDPCCREATE) imp_WdfDpcCreate;
+extern FX_DDI_TYPE(PFN_WDFDPCENQUEUE) imp_WdfDpcEnqueue;
+extern FX_DDI_TYPE(PFN_WDFDPCCANCEL) imp_WdfDpcCancel;
+extern FX_DDI_TYPE(PFN_WDFDPCGETPARENTOBJECT) imp_WdfDpcGetParentObject;
+
+/* ---- wdfworkitem.h (src/kmdf/irq/wdfworkitem.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFWORKITEMCREATE) imp_WdfWorkItemCreate;
+extern FX_DDI_TYPE(PFN_WDFWORKITEMENQUEUE) imp_WdfWorkItemEnqueue;
+extern FX_DDI_TYPE(PFN_WDFWORKITEMGETPARENTOBJECT) imp_WdfWorkItemGetParentObject;
+extern FX_DDI_TYPE(PFN_WDFWORKITEMFLUSH) imp_WdfWorkItemFlush;
+
+/* ---- wdftimer.h (src/kmdf/irq/wdftimer.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFTIMERCREATE) imp_WdfTimerCreate;
+extern FX_DDI_TYPE(PFN_WDFTIMERSTART) imp_WdfTimerStart;
+extern FX_DDI_TYPE(PFN_WDFTIMERSTOP) imp_WdfTimerStop;
+extern FX_DDI_TYPE(PFN_WDFTIMERGETPARENTOBJECT) imp_WdfTimerGetParentObject;
 #endif

@@ -78,6 +78,16 @@ static const struct vf_rule_info rules[VF_RULE_COUNT] = {
                                             "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nc-wdm-pfree_common_buffer"},
     [VF_RULE_DMA_COMMON_BUFFER_LEAK] = {"DMA-CB-003", "common-buffer-leaked",
                                         "https://learn.microsoft.com/en-us/windows-hardware/drivers/devtest/dma-verification"},
+    [VF_RULE_INTR_LOCK_RECURSIVE] = {"WDF-INTR-001", "interrupt-lock-recursive",
+                                     "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfinterrupt/nf-wdfinterrupt-wdfinterruptacquirelock"},
+    [VF_RULE_INTR_NO_DEFERRED_CALLBACK] = {"WDF-INTR-002", "interrupt-queue-without-callback",
+                                           "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfinterrupt/nf-wdfinterrupt-wdfinterruptqueuedpcforisr"},
+    [VF_RULE_INTR_RELEASE_NOT_HELD] = {"WDF-INTR-003", "interrupt-release-not-held",
+                                       "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfinterrupt/nf-wdfinterrupt-wdfinterruptreleaselock"},
+    [VF_RULE_INTR_NO_RESOURCE] = {"WDF-INTR-004", "interrupt-lock-without-resource",
+                                  "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfinterrupt/nf-wdfinterrupt-wdfinterruptacquirelock"},
+    [VF_RULE_WAIT_OWN_CALLBACK] = {"WDF-DEFER-001", "wait-from-own-callback",
+                                   "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdftimer/nf-wdftimer-wdftimerstop"},
 };
 
 const struct vf_rule_info *vf_rule_info(enum vf_rule rule)

@@ -58,6 +58,12 @@ enum vf_rule {
     VF_RULE_COMMON_BUFFER_OVERRUN,  /* bytes past the end of a common buffer written (found at free) */
     VF_RULE_DMA_COMMON_BUFFER_BAD_FREE, /* FreeCommonBuffer of something AllocateCommonBuffer did not return */
     VF_RULE_DMA_COMMON_BUFFER_LEAK, /* common buffer still allocated at PutDmaAdapter */
+    /* Interrupts, DPCs, work items, timers (kmdf irq; appended) */
+    VF_RULE_INTR_LOCK_RECURSIVE,    /* interrupt lock/synchronize by the thread that already holds it (ISR, ...) */
+    VF_RULE_INTR_NO_DEFERRED_CALLBACK, /* WdfInterruptQueueDpcForIsr/WorkItemForIsr without that callback */
+    VF_RULE_INTR_RELEASE_NOT_HELD,  /* WdfInterruptReleaseLock without WdfInterruptAcquireLock by this thread */
+    VF_RULE_INTR_NO_RESOURCE,       /* interrupt lock/synchronize while the interrupt has no resource */
+    VF_RULE_WAIT_OWN_CALLBACK,      /* WdfTimerStop(Wait)/WdfWorkItemFlush from the object's own callback */
     VF_RULE_COUNT
 };
 
