@@ -22,5 +22,6 @@
 #include "wdm/debug.h"
 #include "wdm/interlocked.h"
 #include "wdm/driverobj.h"
+#include "wdm/dma.h"
 
 #endif
