@@ -28,4 +28,6 @@
 #include "wdfdpc.h"
 #include "wdfworkitem.h"
 #include "wdftimer.h"
+#include "wdfdmaenabler.h"
+#include "wdfcommonbuffer.h"
 #endif

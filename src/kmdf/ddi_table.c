@@ -107,5 +107,21 @@ const WDFFUNC fx_ddi_table[WdfFunctionTableNumEntries] = {
     [WdfTimerStartTableIndex] = (WDFFUNC)imp_WdfTimerStart,
     [WdfTimerStopTableIndex] = (WDFFUNC)imp_WdfTimerStop,
     [WdfTimerGetParentObjectTableIndex] = (WDFFUNC)imp_WdfTimerGetParentObject,
+
+    /* wdfdmaenabler.h */
+    [WdfDmaEnablerCreateTableIndex] = (WDFFUNC)imp_WdfDmaEnablerCreate,
+    [WdfDmaEnablerConfigureSystemProfileTableIndex] = (WDFFUNC)imp_WdfDmaEnablerConfigureSystemProfile,
+    [WdfDmaEnablerGetMaximumLengthTableIndex] = (WDFFUNC)imp_WdfDmaEnablerGetMaximumLength,
+    [WdfDmaEnablerGetMaximumScatterGatherElementsTableIndex] = (WDFFUNC)imp_WdfDmaEnablerGetMaximumScatterGatherElements,
+    [WdfDmaEnablerSetMaximumScatterGatherElementsTableIndex] = (WDFFUNC)imp_WdfDmaEnablerSetMaximumScatterGatherElements,
+    [WdfDmaEnablerGetFragmentLengthTableIndex] = (WDFFUNC)imp_WdfDmaEnablerGetFragmentLength,
+    [WdfDmaEnablerWdmGetDmaAdapterTableIndex] = (WDFFUNC)imp_WdfDmaEnablerWdmGetDmaAdapter,
+
+    /* wdfcommonbuffer.h */
+    [WdfCommonBufferCreateTableIndex] = (WDFFUNC)imp_WdfCommonBufferCreate,
+    [WdfCommonBufferCreateWithConfigTableIndex] = (WDFFUNC)imp_WdfCommonBufferCreateWithConfig,
+    [WdfCommonBufferGetAlignedVirtualAddressTableIndex] = (WDFFUNC)imp_WdfCommonBufferGetAlignedVirtualAddress,
+    [WdfCommonBufferGetAlignedLogicalAddressTableIndex] = (WDFFUNC)imp_WdfCommonBufferGetAlignedLogicalAddress,
+    [WdfCommonBufferGetLengthTableIndex] = (WDFFUNC)imp_WdfCommonBufferGetLength,
 };
 #pragma GCC diagnostic pop

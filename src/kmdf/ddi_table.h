@@ -98,4 +98,20 @@ extern FX_DDI_TYPE(PFN_WDFTIMERCREATE) imp_WdfTimerCreate;
 extern FX_DDI_TYPE(PFN_WDFTIMERSTART) imp_WdfTimerStart;
 extern FX_DDI_TYPE(PFN_WDFTIMERSTOP) imp_WdfTimerStop;
 extern FX_DDI_TYPE(PFN_WDFTIMERGETPARENTOBJECT) imp_WdfTimerGetParentObject;
+/* ---- wdfdmaenabler.h (src/kmdf/dma/wdfdmaenabler.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFDMAENABLERCREATE) imp_WdfDmaEnablerCreate;
+extern FX_DDI_TYPE(PFN_WDFDMAENABLERCONFIGURESYSTEMPROFILE) imp_WdfDmaEnablerConfigureSystemProfile;
+extern FX_DDI_TYPE(PFN_WDFDMAENABLERGETMAXIMUMLENGTH) imp_WdfDmaEnablerGetMaximumLength;
+extern FX_DDI_TYPE(PFN_WDFDMAENABLERGETMAXIMUMSCATTERGATHERELEMENTS) imp_WdfDmaEnablerGetMaximumScatterGatherElements;
+extern FX_DDI_TYPE(PFN_WDFDMAENABLERSETMAXIMUMSCATTERGATHERELEMENTS) imp_WdfDmaEnablerSetMaximumScatterGatherElements;
+extern FX_DDI_TYPE(PFN_WDFDMAENABLERGETFRAGMENTLENGTH) imp_WdfDmaEnablerGetFragmentLength;
+extern FX_DDI_TYPE(PFN_WDFDMAENABLERWDMGETDMAADAPTER) imp_WdfDmaEnablerWdmGetDmaAdapter;
+
+/* ---- wdfcommonbuffer.h (src/kmdf/dma/wdfcommonbuffer.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFCOMMONBUFFERCREATE) imp_WdfCommonBufferCreate;
+extern FX_DDI_TYPE(PFN_WDFCOMMONBUFFERCREATEWITHCONFIG) imp_WdfCommonBufferCreateWithConfig;
+extern FX_DDI_TYPE(PFN_WDFCOMMONBUFFERGETALIGNEDVIRTUALADDRESS) imp_WdfCommonBufferGetAlignedVirtualAddress;
+extern FX_DDI_TYPE(PFN_WDFCOMMONBUFFERGETALIGNEDLOGICALADDRESS) imp_WdfCommonBufferGetAlignedLogicalAddress;
+extern FX_DDI_TYPE(PFN_WDFCOMMONBUFFERGETLENGTH) imp_WdfCommonBufferGetLength;
+
 #endif

@@ -224,6 +224,38 @@ struct fx_dma_device {
     _Atomic(const void *) packet_owner; /* DMA v2 packet token */
 };
 
+/* ---- common buffers (fx_commonbuffer.c) ---- */
+
+/* A WDFCOMMONBUFFER: memory from the enabler's read adapter (AllocateCommonBuffer), contiguous,
+ * reachable by the device, with an IOMMU window over it until the object is deleted. */
+struct fx_common_buffer {
+    struct fx_object obj;         /* first, as for every object */
+    struct fx_dma_enabler *enabler; /* the parent; referenced until destroy */
+    PDMA_ADAPTER adapter;         /* NULL once freed */
+    PVOID raw_va;                 /* what AllocateCommonBuffer returned */
+    PHYSICAL_ADDRESS raw_la;
+    ULONG raw_length;             /* Length, plus the alignment mask when it exceeds a page */
+    PVOID va;                     /* aligned, as the driver sees them */
+    PHYSICAL_ADDRESS la;
+    size_t length;                /* the Length the driver asked for */
+    ULONG alignment;              /* the mask applied */
+};
+
+static inline struct fx_common_buffer *to_common_buffer(struct fx_object *o)
+{
+    FX_ASSERT(o->ops->type == FX_TYPE_COMMON_BUFFER);
+    return FX_CONTAINER_OF(o, struct fx_common_buffer, obj);
+}
+
+/* WdfCommonBufferCreate[WithConfig]'s work (the shim checked IRQL, pointers, Length 0 and the
+ * config's Size).  alignment: the mask to honour (the enabler's, or the config's).  Returns
+ * STATUS_SUCCESS, STATUS_INSUFFICIENT_RESOURCES (no memory the device reaches, or a length the
+ * adapter cannot take) or an object-creation status (STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED
+ * when Attributes has a ParentObject). */
+NTSTATUS fx_common_buffer_create(struct fx_dma_enabler *e, size_t length, ULONG alignment,
+                                 PWDF_OBJECT_ATTRIBUTES attributes, const char *ddi,
+                                 const void *caller, struct fx_common_buffer **out);
+
 /* ---- creation (fx_dmaenabler.c; the shim checked IRQL, pointers and Config->Size) ---- */
 
 /* WdfDmaEnablerCreate's work: validates the configuration (spec order), creates the object under
