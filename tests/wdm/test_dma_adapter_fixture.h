@@ -160,7 +160,7 @@ struct dma_capture {
     int *sequence;               /* shared counter, or NULL */
 };
 
-static VOID NTAPI dma_capture_list(PDEVICE_OBJECT DeviceObject, PIRP Irp,
+static inline VOID NTAPI dma_capture_list(PDEVICE_OBJECT DeviceObject, PIRP Irp,
                                    PSCATTER_GATHER_LIST ScatterGather, PVOID Context)
 {
     struct dma_capture *c = Context;

@@ -78,14 +78,20 @@ static const DMA_OPERATIONS wdm_dma_ops_v3 = {.Size = sizeof(DMA_OPERATIONS),
 
 /* ---- helpers shared by the adapter files ---- */
 
+static bool wdm_dma_ops_ours(const DMA_OPERATIONS *ops)
+{
+    return ops == &wdm_dma_ops_v1 || ops == &wdm_dma_ops_v2 || ops == &wdm_dma_ops_v3;
+}
+
 struct wdm_dma_adapter *wdm_dma_resolve(PDMA_ADAPTER p, ULONG min_version, const char *ddi,
                                         const void *caller)
 {
     struct wdm_dma_adapter *a = to_wdm_dma_adapter(p);
 
     /* Rule DMA-ADP-001: the adapter is one IoGetDmaAdapter returned, and the routine belongs to
-     * the DMA_OPERATIONS version it was created with. */
-    if (a == NULL || a->magic != WDM_DMA_MAGIC) {
+     * the DMA_OPERATIONS version it was created with.  The operations pointer (inside the
+     * public DMA_ADAPTER) is checked before anything past it is read. */
+    if (a == NULL || !wdm_dma_ops_ours(p->DmaOperations) || a->magic != WDM_DMA_MAGIC) {
         vf_report(VF_RULE_DMA_ADAPTER_INVALID, p, ddi, caller, "not a DMA adapter");
         return NULL;
     }
@@ -314,7 +320,7 @@ int wdm_dma_adapter_get_stats(PDMA_ADAPTER adapter, struct wdm_dma_adapter_stats
     struct wdm_dma_adapter *a = to_wdm_dma_adapter(adapter);
     const struct wdm_dma_counters *c;
 
-    if (a == NULL || a->magic != WDM_DMA_MAGIC)
+    if (a == NULL || !wdm_dma_ops_ours(adapter->DmaOperations) || a->magic != WDM_DMA_MAGIC)
         return -1;
     c = &a->stats;
     memset(out, 0, sizeof(*out));
@@ -345,7 +351,8 @@ unsigned wdm_dma_adapter_device_id(PDMA_ADAPTER adapter)
 {
     struct wdm_dma_adapter *a = to_wdm_dma_adapter(adapter);
 
-    return a != NULL && a->magic == WDM_DMA_MAGIC ? a->devid : 0;
+    return a != NULL && wdm_dma_ops_ours(adapter->DmaOperations) && a->magic == WDM_DMA_MAGIC
+               ? a->devid : 0;
 }
 
 /* ---- informational operations ---- */
