@@ -26,7 +26,7 @@ struct worker {
     _Atomic unsigned routine_calls, bad_irql, bad_lists;
     bool packet;                          /* this worker uses the packet path */
     _Atomic int *ready;                   /* start barrier */
-    _Atomic int *finished;                /* workers done */
+    _Atomic int *first_granted;           /* worker 0 holds its first grant */
     struct worker *first;                 /* worker 0 */
 };
 
@@ -76,6 +76,10 @@ static void worker_main(void *arg)
     atomic_fetch_add(w->ready, 1);
     for (unsigned k = 0; atomic_load(w->ready) < THREADS; k++)
         exec_cpu_relax(k);
+    /* The others start once worker 0 holds two of the three registers, so at least one of
+     * their requests (two registers each) has to queue. */
+    for (unsigned k = 0; w != w->first && !atomic_load(w->first_granted); k++)
+        exec_cpu_relax(k);
     for (int i = 0; i < ITERATIONS; i++) {
         if (w->packet)
             DMA_AT_DISPATCH(st = ops->AllocateAdapterChannel(w->adapter, NULL, regs,
@@ -87,12 +91,12 @@ static void worker_main(void *arg)
         REQUIRE(st == STATUS_SUCCESS);
         /* Granted now or later, possibly in another worker's put: wait for it. */
         REQUIRE(exec_event_wait(&w->granted, PK_TIMEOUT_NS));
-        /* Worker 0 holds its first grant until another request had to queue (any other request
-         * needs two of the three registers, so one must), unless everyone else is done. */
-        for (unsigned k = 0; w == w->first && i == 0 &&
-                             dma_stats(w->adapter).waiting == 0 &&
-                             atomic_load(w->finished) < THREADS - 1; k++)
-            exec_cpu_relax(k);
+        /* Worker 0 holds its first grant until another request has queued. */
+        if (w == w->first && i == 0) {
+            atomic_store(w->first_granted, 1);
+            for (unsigned k = 0; dma_stats(w->adapter).waiting == 0; k++)
+                exec_cpu_relax(k);
+        }
         if (w->packet) {
             ULONG len = w->buf.len;
             PVOID base = atomic_load(&w->base);
@@ -107,7 +111,6 @@ static void worker_main(void *arg)
             DMA_AT_DISPATCH(ops->PutScatterGatherList(w->adapter, l, i & 1));
         }
     }
-    atomic_fetch_add(w->finished, 1);
 }
 
 int main(void)
@@ -116,7 +119,7 @@ int main(void)
     struct worker w[THREADS];
     struct exec_thread *t[THREADS];
     ULONG nmr;
-    _Atomic int ready = 0, finished = 0;
+    _Atomic int ready = 0, first_granted = 0;
 
     dma_pk_up(&p, NULL);
     /* Three registers: any two 2-register requests in flight together make the third wait. */
@@ -128,7 +131,7 @@ int main(void)
         w[i].m = p.m;
         w[i].packet = i == THREADS - 1;
         w[i].ready = &ready;
-        w[i].finished = &finished;
+        w[i].first_granted = &first_granted;
         w[i].first = &w[0];
         w[i].buf = dma_buf_new(p.m, 2, PHYSMEM_SCATTERED, 0x800, PAGE_SIZE);
         w[i].nwant = dma_expected(p.m, w[i].buf.start, w[i].buf.len, w[i].want);
