@@ -22,6 +22,7 @@
 #include "wdm/debug.h"
 #include "wdm/interlocked.h"
 #include "wdm/driverobj.h"
+#include "wdm/irp.h"
 #include "wdm/dma.h"
 
 #endif
