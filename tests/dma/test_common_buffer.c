@@ -1,8 +1,8 @@
 /* test_common_buffer.c - WDFCOMMONBUFFER through the drv_dma driver on the sgdma and pktdma
  * devices.  Rules checked here:
  *   WdfCommonBufferCreate[WithConfig]: PASSIVE_LEVEL; Length 0 -> STATUS_INVALID_PARAMETER
- *   (Rule DMA-CB-010); a ParentObject -> STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED, the parent is the
- *   enabler; Config->Size -> STATUS_INFO_LENGTH_MISMATCH (Rule DMA-CB-011); the config's
+ *   (Rule DMA-EN-007); a ParentObject -> STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED, the parent is the
+ *   enabler; Config->Size -> STATUS_INFO_LENGTH_MISMATCH (Rule DMA-EN-008); the config's
  *   AlignmentRequirement replaces the enabler's, which comes from WdfDeviceSetAlignmentRequirement
  *   for scatter/gather profiles
  *     https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfcommonbuffer/nf-wdfcommonbuffer-wdfcommonbuffercreate
@@ -60,7 +60,7 @@ static bool va_matches_la(struct dma_fixture *f, WDFCOMMONBUFFER cb)
     return physmem_virt_to_phys(f->m->mem, WdfCommonBufferGetAlignedVirtualAddress(cb)) == la_of(cb);
 }
 
-/* Rules DMA-CB-010, DMA-CB-011 and the misuse findings. */
+/* Rules DMA-EN-007, DMA-EN-008 and the misuse findings. */
 static void test_create_statuses(void)
 {
     struct dma_fixture f;

@@ -362,6 +362,13 @@ NTSTATUS fx_dma_enabler_create(struct fx_device *dev, const WDF_DMA_ENABLER_CONF
     status = fx_object_validate_attributes(attributes, fx_dma_enabler_ops.attr_options);
     if (!NT_SUCCESS(status))
         return status;
+    /* Rule DMA-EN-001: Config->Size is KMDF 1.33's sizeof(WDF_DMA_ENABLER_CONFIG) (the 64-byte
+     * KMDF 1.9 layout is for drivers built against that version, which dmabox does not load). */
+    if (config->Size != sizeof(WDF_DMA_ENABLER_CONFIG)) {
+        fx_dma_trace(ddi, "Config->Size is not sizeof(WDF_DMA_ENABLER_CONFIG)",
+                     STATUS_INFO_LENGTH_MISMATCH);
+        return STATUS_INFO_LENGTH_MISMATCH;
+    }
     status = fx_dma_config_plan(config, ddi, &plan);
     if (!NT_SUCCESS(status))
         return status;

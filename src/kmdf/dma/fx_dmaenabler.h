@@ -256,9 +256,10 @@ NTSTATUS fx_common_buffer_create(struct fx_dma_enabler *e, size_t length, ULONG 
                                  PWDF_OBJECT_ATTRIBUTES attributes, const char *ddi,
                                  const void *caller, struct fx_common_buffer **out);
 
-/* ---- creation (fx_dmaenabler.c; the shim checked IRQL, pointers and Config->Size) ---- */
+/* ---- creation (fx_dmaenabler.c; the shim checked IRQL, the device handle and pointers) ---- */
 
-/* WdfDmaEnablerCreate's work: validates the configuration (spec order), creates the object under
+/* WdfDmaEnablerCreate's work: validates the attributes (ParentObject ignored: the device is the
+ * parent), Config->Size and the configuration in KMDF's order, creates the object under
  * the device, obtains the adapter(s), computes fragment lengths and SG sizes, preallocates SG
  * buffers and links the enabler in the device's list.  Returns the statuses documented in
  * wdfdmaenabler.h; on failure nothing is left behind. */

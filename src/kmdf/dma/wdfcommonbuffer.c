@@ -34,7 +34,7 @@ static NTSTATUS fx_common_buffer_create_checked(PWDF_DRIVER_GLOBALS globals,
     e = fx_dma_enabler_resolve(globals, DmaEnabler, ddi, caller);
     if (e == NULL)
         return STATUS_INVALID_HANDLE;
-    /* Rule DMA-CB-010: a zero Length is STATUS_INVALID_PARAMETER. */
+    /* Rule DMA-EN-007: a zero Length is STATUS_INVALID_PARAMETER. */
     if (Length == 0)
         return STATUS_INVALID_PARAMETER;
     status = fx_common_buffer_create(e, Length,
@@ -72,7 +72,7 @@ NTSTATUS imp_WdfCommonBufferCreateWithConfig(PWDF_DRIVER_GLOBALS globals,
     if (!fx_check_not_null(Config, "Config", ddi, caller) ||
         !fx_check_not_null(CommonBuffer, "CommonBuffer", ddi, caller))
         return STATUS_INVALID_PARAMETER;
-    /* Rule DMA-CB-011: Config->Size is sizeof(WDF_COMMON_BUFFER_CONFIG), checked before the
+    /* Rule DMA-EN-008: Config->Size is sizeof(WDF_COMMON_BUFFER_CONFIG), checked before the
      * out-handle is cleared, as KMDF does. */
     if (Config->Size != sizeof(WDF_COMMON_BUFFER_CONFIG))
         return STATUS_INFO_LENGTH_MISMATCH;

@@ -43,9 +43,6 @@ NTSTATUS imp_WdfDmaEnablerCreate(PWDF_DRIVER_GLOBALS globals, WDFDEVICE Device,
         return STATUS_INVALID_HANDLE;
     if (!fx_check_not_null(Config, "Config", ddi, caller))
         return STATUS_INVALID_PARAMETER;
-    /* Rule DMA-EN-001: Config->Size is KMDF 1.33's sizeof(WDF_DMA_ENABLER_CONFIG). */
-    if (Config->Size != sizeof(WDF_DMA_ENABLER_CONFIG))
-        return STATUS_INFO_LENGTH_MISMATCH;
     status = fx_dma_enabler_create(to_device(obj), Config, Attributes, ddi, caller, &e);
     if (NT_SUCCESS(status))
         *DmaEnablerHandle = fx_dma_enabler_handle(e);
