@@ -4,7 +4,8 @@
  * the buffer at the flush, partial flushes copy only what moved); MapTransfer of a scatter/gather
  * adapter maps one physically contiguous run per call; running out of map registers queues
  * requests, which run in FIFO order at DISPATCH_LEVEL in the thread that frees registers;
- * KeepObject holds the channel; the version 3 synchronous grants, CancelAdapterChannel and
+ * KeepObject holds the channel (its registers are not FreeMapRegisters' to free: DMA-MR-001);
+ * the version 3 synchronous grants, CancelAdapterChannel and
  * FreeAdapterObject; IoGetDmaAdapter through a bound PDO.
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nc-wdm-pallocate_adapter_channel
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdm/nc-wdm-pmap_transfer
@@ -268,6 +269,10 @@ static void test_keep_object(void)
 
     CHECK_EQ(alloc_channel(a, 2, &ch), STATUS_SUCCESS);
     CHECK_EQ(ch.calls, 1);
+    /* Rule DMA-MR-001: registers kept with the channel are not FreeMapRegisters' to free. */
+    free_regs(a, ch.base, 2);
+    CHECK_EQ(vf_count(VF_RULE_DMA_MAP_REGISTERS_MISUSE), 1);
+    CHECK_EQ(dma_stats(a).map_registers_in_use, 2);
     CHECK_EQ(get_list(a, &b, TRUE, &cap), STATUS_SUCCESS);
     CHECK_EQ(cap.calls, 0);
     CHECK_EQ(dma_stats(a).waiting, 1);
@@ -278,7 +283,8 @@ static void test_keep_object(void)
     put_list(a, &cap);
 
     a->DmaOperations->PutDmaAdapter(a);
-    CHECK_EQ(vf_total(), 0);
+    CHECK_EQ(vf_total(), 1);
+    vf_reset();
     dma_buf_free(p.m, &b);
     dma_pk_down(&p);
 }
