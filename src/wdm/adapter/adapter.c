@@ -150,6 +150,31 @@ static size_t align16(size_t n)
     return (n + 15) & ~(size_t)15;
 }
 
+/* One zeroed pool block for the adapter and its per-register arrays (nothing is allocated
+ * later on the I/O path); NULL when the pool is exhausted. */
+static struct wdm_dma_adapter *adapter_alloc(uint32_t n, const char *ddi, const void *caller)
+{
+    size_t words = (n + 63) / 64;
+    size_t size = align16(sizeof(struct wdm_dma_adapter)) + align16(words * sizeof(uint64_t)) +
+                  align16((size_t)n * sizeof(struct wdm_map_reg)) +
+                  align16((size_t)n * sizeof(struct wdm_map_set)) + (size_t)n * WDM_DMA_SG_SLOT;
+    struct wdm_dma_adapter *a = wdm_pool_alloc(size, WDM_DMA_POOL_TAG, WDM_POOL_ZERO, ddi, caller);
+    uint8_t *p;
+
+    if (a == NULL)
+        return NULL;
+    p = (uint8_t *)a + align16(sizeof(*a));
+    a->reg_bitmap = (uint64_t *)p;
+    p += align16(words * sizeof(uint64_t));
+    a->regs = (struct wdm_map_reg *)p;
+    p += align16((size_t)n * sizeof(struct wdm_map_reg));
+    a->sets = (struct wdm_map_set *)p;
+    p += align16((size_t)n * sizeof(struct wdm_map_set));
+    a->sg_storage = p;
+    a->nmr = n;
+    return a;
+}
+
 static PDMA_ADAPTER adapter_create(struct machine *m, struct dmabox_dev *dev,
                                    const DEVICE_DESCRIPTION *desc,
                                    const struct wdm_dma_adapter_params *params, ULONG *nmr,
@@ -159,10 +184,8 @@ static PDMA_ADAPTER adapter_create(struct machine *m, struct dmabox_dev *dev,
     ULONG cap = params != NULL && params->map_register_cap != 0 ? params->map_register_cap
                                                                 : WDM_DMA_DEFAULT_MAP_REGISTER_CAP;
     uint64_t want;
-    uint32_t bits, n;
-    size_t words, size;
+    uint32_t bits;
     struct wdm_dma_adapter *a;
-    uint8_t *p;
 
     if (m == NULL || dev == NULL || desc == NULL || nmr == NULL) {
         vf_report(VF_RULE_NULL_PARAMETER, NULL, ddi, caller,
@@ -181,23 +204,9 @@ static PDMA_ADAPTER adapter_create(struct machine *m, struct dmabox_dev *dev,
     if (!desc->Master)
         return NULL;
     want = BYTES_TO_PAGES((uint64_t)desc->MaximumLength) + 1;
-    n = (uint32_t)(want < cap ? want : cap);
-    words = (n + 63) / 64;
-    size = align16(sizeof(*a)) + align16(words * sizeof(uint64_t)) +
-           align16((size_t)n * sizeof(struct wdm_map_reg)) +
-           align16((size_t)n * sizeof(struct wdm_map_set)) + (size_t)n * WDM_DMA_SG_SLOT;
-    a = wdm_pool_alloc(size, WDM_DMA_POOL_TAG, WDM_POOL_ZERO, ddi, caller);
+    a = adapter_alloc((uint32_t)(want < cap ? want : cap), ddi, caller);
     if (a == NULL)
         return NULL;
-    p = (uint8_t *)a + align16(sizeof(*a));
-    a->reg_bitmap = (uint64_t *)p;
-    p += align16(words * sizeof(uint64_t));
-    a->regs = (struct wdm_map_reg *)p;
-    p += align16((size_t)n * sizeof(struct wdm_map_reg));
-    a->sets = (struct wdm_map_set *)p;
-    p += align16((size_t)n * sizeof(struct wdm_map_set));
-    a->sg_storage = p;
-
     a->magic = WDM_DMA_MAGIC;
     a->machine = m;
     a->dev = dev;
@@ -206,7 +215,6 @@ static PDMA_ADAPTER adapter_create(struct machine *m, struct dmabox_dev *dev,
     a->scatter_gather = desc->ScatterGather;
     a->address_bits = bits;
     a->limit = bits >= 64 ? 0 : 1ull << bits;
-    a->nmr = n;
     pthread_mutex_init(&a->lock, NULL);
     /* Bounce pages are needed when some RAM is out of the device's reach, or when a device
      * without scatter/gather must be given a scattered buffer as one contiguous run. */
@@ -221,7 +229,7 @@ static PDMA_ADAPTER adapter_create(struct machine *m, struct dmabox_dev *dev,
     a->pub.DmaOperations = (PDMA_OPERATIONS)(a->version == 1   ? &wdm_dma_ops_v1
                                              : a->version == 2 ? &wdm_dma_ops_v2
                                                                : &wdm_dma_ops_v3);
-    *nmr = n;
+    *nmr = a->nmr;
     return &a->pub;
 }
 
