@@ -236,6 +236,9 @@ struct dmabox_machine_stats {
     uint64_t buffers_live, buffer_bytes;
     uint64_t io_submitted, io_completed, io_cancel_requests, io_outstanding;
     struct dmabox_slot_stats slots[DMABOX_MAX_SLOTS];
+    /* Final statistics of dmabox_machine_destroy only: what the application left open for the
+     * teardown to close (handles), release (I/O handles) and free (buffers). */
+    uint64_t forgotten_handles, forgotten_ios, forgotten_buffers;
 };
 
 dmabox_status_t dmabox_machine_stats(dmabox_machine_t *machine, struct dmabox_machine_stats *out);

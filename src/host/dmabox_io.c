@@ -378,10 +378,10 @@ void host_handle_cancel_all(struct dmabox_handle *h)
     free(list);
 }
 
-void host_ios_release_all(struct dmabox_machine *hm)
+size_t host_ios_release_all(struct dmabox_machine *hm)
 {
     struct dmabox_io **list = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = 0, released = 0;
 
     pthread_mutex_lock(&hm->lock);
     for (struct fx_list *e = hm->ios.next; e != &hm->ios; e = e->next)
@@ -395,8 +395,9 @@ void host_ios_release_all(struct dmabox_machine *hm)
     /* Unregistering an I/O the application never released drops its reference; the others
      * (synchronous ones, self-releasing ones) are not registered and only lose ours. */
     for (size_t i = 0; i < n; i++) {
-        host_obj_unregister(&list[i]->obj);
+        released += host_obj_unregister(&list[i]->obj);
         host_obj_put(&list[i]->obj);
     }
     free(list);
+    return released;
 }

@@ -200,6 +200,7 @@ dmabox_status_t dmabox_machine_destroy(dmabox_machine_t *machine,
     struct dmabox_machine *hm;
     struct dmabox_handle *h;
     struct dmabox_driver *drv;
+    size_t handles = 0, ios, buffers;
     struct host_obj *o;
     struct host_call c;
     dmabox_status_t st;
@@ -213,7 +214,7 @@ dmabox_status_t dmabox_machine_destroy(dmabox_machine_t *machine,
         return STATUS_INVALID_HANDLE;       /* another thread is destroying it */
     }
     while ((h = first_handle(hm)) != NULL) {
-        host_handle_close(h);
+        handles += host_handle_close(h);
         host_obj_put(&h->obj);
     }
     while ((drv = last_driver(hm)) != NULL) {
@@ -227,12 +228,16 @@ dmabox_status_t dmabox_machine_destroy(dmabox_machine_t *machine,
             host_obj_put(&s->obj);
         }
     }
-    host_ios_release_all(hm);
-    host_buffers_fini(hm);
+    ios = host_ios_release_all(hm);
+    buffers = host_buffers_fini(hm);
     kmdf_machine_detach(hm->m);
     wdm_machine_detach(hm->m);
-    if (final != NULL)
+    if (final != NULL) {
         host_stats_collect(hm, final);
+        final->forgotten_handles = handles;
+        final->forgotten_ios = ios;
+        final->forgotten_buffers = buffers;
+    }
     vf_machine_detach(hm->m);
     machine_destroy(hm->m);
     hm->m = NULL;

@@ -218,8 +218,9 @@ void host_devices_forget(struct dmabox_machine *hm, struct dmabox_driver *drv);
 bool host_handle_close(struct dmabox_handle *h);
 /* Cancels every I/O of h still in flight (hm->lock not held). */
 void host_handle_cancel_all(struct dmabox_handle *h);
-/* Machine teardown: releases the I/O handles the application never released. */
-void host_ios_release_all(struct dmabox_machine *hm);
+/* Machine teardown: releases the I/O handles the application never released; returns how
+ * many there were. */
+size_t host_ios_release_all(struct dmabox_machine *hm);
 
 /* ---- drivers (dmabox_driver.c) ---- */
 /* Removes its devices, unloads and closes the image, unregisters the handle.

@@ -2,7 +2,8 @@
  * Windows driver would be, against <ntddk.h> and <wdf.h> only, built both linked-in (STATIC) and
  * as a shared object.  Direct I/O; each device keeps DRV_HOST_STORAGE bytes that reads and
  * writes copy to and from; I/O controls park requests in a manual queue (to be cancelled or
- * released), report counters, and sum an input buffer into a direct output buffer.
+ * released), report counters, sum an input buffer into a direct output buffer, and leak pool
+ * on request (for the teardown's leak report).
  * The codes and counters are in drv_host.h.
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/creating-i-o-queues
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/accessing-data-buffers-in-wdf-drivers */
@@ -208,6 +209,11 @@ static VOID DrvHostDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Outp
     case DRV_HOST_IOCTL_RELEASE: Release(context, Request); break;
     case DRV_HOST_IOCTL_INFO: Info(context, Request); break;
     case DRV_HOST_IOCTL_SUM: Sum(Request); break;
+    case DRV_HOST_IOCTL_LEAK:
+        WdfRequestComplete(Request, ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, 'kaeL') != NULL
+                                        ? STATUS_SUCCESS
+                                        : STATUS_INSUFFICIENT_RESOURCES);
+        break;
     default: WdfRequestComplete(Request, STATUS_INVALID_DEVICE_REQUEST); break;
     }
 }

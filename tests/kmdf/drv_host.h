@@ -28,6 +28,9 @@
 #define DRV_HOST_IOCTL_INFO DRV_HOST_CTL(0x803u, DRV_HOST_METHOD_BUFFERED)
 /* Input: bytes; output (direct): one 32-bit sum of the input bytes. */
 #define DRV_HOST_IOCTL_SUM DRV_HOST_CTL(0x804u, DRV_HOST_METHOD_OUT_DIRECT)
+/* A bug on purpose: allocates 64 bytes of nonpaged pool (tag 'kaeL') and forgets them, so
+ * machine teardown must report POOL-002.  No buffers. */
+#define DRV_HOST_IOCTL_LEAK DRV_HOST_CTL(0x805u, DRV_HOST_METHOD_BUFFERED)
 
 enum drv_host_info {
     DRV_HOST_INFO_D0_ENTRY,         /* EvtDeviceD0Entry calls */

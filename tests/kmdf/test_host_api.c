@@ -28,12 +28,15 @@ static dmabox_machine_t *machine_new(void)
     return m;
 }
 
-/* Destroys m and checks the teardown left nothing behind and found nothing. */
-static void machine_end(dmabox_machine_t *m)
+/* Destroys m and checks the teardown left nothing behind and found nothing; *forgot (if not
+ * NULL) receives the final statistics. */
+static void machine_end_stats(dmabox_machine_t *m, struct dmabox_machine_stats *forgot)
 {
     struct dmabox_machine_stats st;
 
     CHECK_ST(dmabox_machine_destroy(m, &st), DMABOX_STATUS_SUCCESS);
+    if (forgot != NULL)
+        *forgot = st;
     CHECK_EQ(st.findings_total, 0);
     CHECK_EQ(st.pool_live_blocks, 0);
     CHECK_EQ(st.framework_objects, 0);
@@ -41,6 +44,14 @@ static void machine_end(dmabox_machine_t *m)
     CHECK_EQ(st.drivers_loaded, 0);
     CHECK_EQ(st.handles_open, 0);
     CHECK_ST(dmabox_machine_destroy(m, NULL), DMABOX_STATUS_INVALID_HANDLE);
+}
+
+static void machine_end(dmabox_machine_t *m)
+{
+    struct dmabox_machine_stats st;
+
+    machine_end_stats(m, &st);
+    CHECK_EQ(st.forgotten_handles + st.forgotten_ios + st.forgotten_buffers, 0);
 }
 
 static void test_status_names(void)
@@ -229,7 +240,8 @@ static void test_buffers(void)
     CHECK_ST(dmabox_buffer_free(m, b), DMABOX_STATUS_SUCCESS);
     CHECK_ST(dmabox_machine_stats(m, &st), DMABOX_STATUS_SUCCESS);
     CHECK_EQ(st.buffers_live, 1);
-    machine_end(m);                      /* frees c */
+    machine_end_stats(m, &st);           /* frees c */
+    CHECK_EQ(st.forgotten_buffers, 1);
 }
 
 /* Query of one of the driver's counters is I/O: test_host_api_io.c.  Here: the PnP path. */
@@ -352,7 +364,8 @@ static void test_unplug_attached(void)
     CHECK(!st.slots[5].plugged);
     CHECK_EQ(st.devices_attached, 0);
     CHECK_ST(dmabox_driver_unload(drv), DMABOX_STATUS_SUCCESS);
-    machine_end(m);
+    machine_end_stats(m, &st);           /* closes h */
+    CHECK_EQ(st.forgotten_handles, 1);
 }
 
 /* An application that forgets everything: destroy closes, unloads, unplugs and frees it. */
@@ -363,6 +376,7 @@ static void test_destroy_cleans_up(void)
     dmabox_driver_t *drv = NULL;
     dmabox_device_t *d = NULL, *d2 = NULL;
     dmabox_handle_t *h = NULL;
+    struct dmabox_machine_stats st;
     void *b = NULL;
 
     CHECK_ST(dmabox_plug(m, 0, "sgdma", NULL, &s), DMABOX_STATUS_SUCCESS);
@@ -373,7 +387,11 @@ static void test_destroy_cleans_up(void)
     CHECK_ST(dmabox_device_power_down(d2, DMABOX_POWER_D2), DMABOX_STATUS_SUCCESS);
     CHECK_ST(dmabox_device_open(m, &host_iface, &h), DMABOX_STATUS_SUCCESS);
     CHECK_ST(dmabox_buffer_alloc(m, 8192, 0, &b), DMABOX_STATUS_SUCCESS);
-    machine_end(m);
+    CHECK_ST(dmabox_buffer_alloc(m, 100, 0, &b), DMABOX_STATUS_SUCCESS);
+    machine_end_stats(m, &st);
+    CHECK_EQ(st.forgotten_handles, 1);
+    CHECK_EQ(st.forgotten_buffers, 2);
+    CHECK_EQ(st.forgotten_ios, 0);
     CHECK_ST(dmabox_close(h), DMABOX_STATUS_INVALID_HANDLE);
     CHECK_ST(dmabox_device_remove(d), DMABOX_STATUS_INVALID_HANDLE);
     CHECK_ST(dmabox_driver_unload(drv), DMABOX_STATUS_INVALID_HANDLE);

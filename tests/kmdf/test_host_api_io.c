@@ -47,15 +47,23 @@ static void rig_up(struct rig *r)
             DMABOX_STATUS_SUCCESS);
 }
 
-static void rig_down(struct rig *r)
+/* The rig's handle and buffers are left for the teardown, which reports them as forgotten. */
+static void rig_down_stats(struct rig *r, struct dmabox_machine_stats *out)
 {
     struct dmabox_machine_stats st;
 
     CHECK_ST(dmabox_machine_destroy(r->m, &st), DMABOX_STATUS_SUCCESS);
+    if (out != NULL)
+        *out = st;
     CHECK_EQ(st.findings_total, 0);
     CHECK_EQ(st.pool_live_blocks, 0);
     CHECK_EQ(st.framework_objects, 0);
     CHECK_EQ(st.io_outstanding, 0);
+}
+
+static void rig_down(struct rig *r)
+{
+    rig_down_stats(r, NULL);
 }
 
 /* The driver's counters (DRV_HOST_IOCTL_INFO). */
@@ -397,6 +405,7 @@ static void test_close_cancels(void)
 /* A machine destroyed with a request parked and its io never released. */
 static void test_destroy_pending(void)
 {
+    struct dmabox_machine_stats st;
     dmabox_io_t *io = NULL;
     struct done_log a;
     struct rig r;
@@ -405,10 +414,44 @@ static void test_destroy_pending(void)
     done_log_init(&a);
     CHECK_ST(dmabox_ioctl_async(r.h, DRV_HOST_IOCTL_HOLD, NULL, 0, NULL, 0, on_done, &a, &io),
              DMABOX_STATUS_PENDING);
-    rig_down(&r);
+    rig_down_stats(&r, &st);
+    CHECK_EQ(st.forgotten_ios, 1);
+    CHECK_EQ(st.forgotten_handles, 1);
+    CHECK_EQ(st.forgotten_buffers, 2);
     CHECK_EQ(atomic_load(&a.calls), 1);
     CHECK_ST(atomic_load(&a.status), DMABOX_STATUS_CANCELLED);
     CHECK_ST(dmabox_io_release(io), DMABOX_STATUS_INVALID_HANDLE);
+}
+
+/* Teardown reports what the driver leaked as verifier findings, visible in the final stats. */
+static void test_leak_reported(void)
+{
+    struct dmabox_machine_config cfg = host_test_config();
+    struct dmabox_machine_stats st;
+    dmabox_slot_t *slot = NULL;
+    dmabox_driver_t *drv = NULL;
+    dmabox_device_t *dev = NULL;
+    dmabox_handle_t *h = NULL;
+    dmabox_machine_t *m = NULL;
+
+    cfg.verifier_mode = DMABOX_VERIFIER_RECORD;
+    cfg.verifier_quiet = 1;
+    REQUIRE(dmabox_machine_create(&cfg, &m) == DMABOX_STATUS_SUCCESS);
+    REQUIRE(dmabox_plug(m, 0, "sgdma", NULL, &slot) == DMABOX_STATUS_SUCCESS);
+    REQUIRE(dmabox_driver_load_linked(m, "drv_host", DMABOX_LINKED_DRIVER, &drv) ==
+            DMABOX_STATUS_SUCCESS);
+    REQUIRE(dmabox_device_attach(drv, slot, &dev) == DMABOX_STATUS_SUCCESS);
+    REQUIRE(dmabox_device_open(m, &host_iface, &h) == DMABOX_STATUS_SUCCESS);
+    CHECK_ST(dmabox_ioctl(h, DRV_HOST_IOCTL_LEAK, NULL, 0, NULL, 0, NULL), DMABOX_STATUS_SUCCESS);
+    CHECK_ST(dmabox_machine_stats(m, &st), DMABOX_STATUS_SUCCESS);
+    CHECK_EQ(st.findings_total, 0);
+    CHECK(st.pool_live_blocks >= 1);
+    CHECK_ST(dmabox_machine_destroy(m, &st), DMABOX_STATUS_SUCCESS);
+    CHECK_EQ(dmabox_stats_rule(&st, "POOL-002"), 1);
+    CHECK_EQ(dmabox_stats_rule(&st, "pool-leak-at-teardown"), 1);
+    CHECK_EQ(st.findings_total, 1);
+    CHECK_EQ(st.rule_count, 1);
+    CHECK_EQ(st.pool_live_blocks, 0);
 }
 
 int main(void)
@@ -422,5 +465,6 @@ int main(void)
     test_removal();
     test_close_cancels();
     test_destroy_pending();
+    test_leak_reported();
     return check_done();
 }
