@@ -23,6 +23,8 @@
 #include "wdfdriver.h"
 #include "wdfdevice.h"
 #include "wdfresource.h"
+#include "wdfio.h"
+#include "wdfrequest.h"
 
 #include "wdfinterrupt.h"
 #include "wdfdpc.h"

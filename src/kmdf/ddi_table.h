@@ -114,4 +114,45 @@ extern FX_DDI_TYPE(PFN_WDFCOMMONBUFFERGETALIGNEDVIRTUALADDRESS) imp_WdfCommonBuf
 extern FX_DDI_TYPE(PFN_WDFCOMMONBUFFERGETALIGNEDLOGICALADDRESS) imp_WdfCommonBufferGetAlignedLogicalAddress;
 extern FX_DDI_TYPE(PFN_WDFCOMMONBUFFERGETLENGTH) imp_WdfCommonBufferGetLength;
 
+/* ---- wdfio.h and WdfDeviceConfigureRequestDispatching (src/kmdf/io/wdfio.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFIOQUEUECREATE) imp_WdfIoQueueCreate;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUEGETSTATE) imp_WdfIoQueueGetState;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUESTART) imp_WdfIoQueueStart;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUESTOP) imp_WdfIoQueueStop;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUESTOPSYNCHRONOUSLY) imp_WdfIoQueueStopSynchronously;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUEGETDEVICE) imp_WdfIoQueueGetDevice;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUERETRIEVENEXTREQUEST) imp_WdfIoQueueRetrieveNextRequest;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUEDRAINSYNCHRONOUSLY) imp_WdfIoQueueDrainSynchronously;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUEDRAIN) imp_WdfIoQueueDrain;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUEPURGESYNCHRONOUSLY) imp_WdfIoQueuePurgeSynchronously;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUEPURGE) imp_WdfIoQueuePurge;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUESTOPANDPURGE) imp_WdfIoQueueStopAndPurge;
+extern FX_DDI_TYPE(PFN_WDFIOQUEUESTOPANDPURGESYNCHRONOUSLY) imp_WdfIoQueueStopAndPurgeSynchronously;
+extern FX_DDI_TYPE(PFN_WDFDEVICECONFIGUREREQUESTDISPATCHING) imp_WdfDeviceConfigureRequestDispatching;
+
+/* ---- wdfrequest.h (src/kmdf/io/wdfrequest.c) ---- */
+extern FX_DDI_TYPE(PFN_WDFREQUESTCOMPLETE) imp_WdfRequestComplete;
+extern FX_DDI_TYPE(PFN_WDFREQUESTCOMPLETEWITHPRIORITYBOOST) imp_WdfRequestCompleteWithPriorityBoost;
+extern FX_DDI_TYPE(PFN_WDFREQUESTCOMPLETEWITHINFORMATION) imp_WdfRequestCompleteWithInformation;
+extern FX_DDI_TYPE(PFN_WDFREQUESTSETINFORMATION) imp_WdfRequestSetInformation;
+extern FX_DDI_TYPE(PFN_WDFREQUESTGETINFORMATION) imp_WdfRequestGetInformation;
+extern FX_DDI_TYPE(PFN_WDFREQUESTGETSTATUS) imp_WdfRequestGetStatus;
+extern FX_DDI_TYPE(PFN_WDFREQUESTGETPARAMETERS) imp_WdfRequestGetParameters;
+extern FX_DDI_TYPE(PFN_WDFREQUESTRETRIEVEINPUTMEMORY) imp_WdfRequestRetrieveInputMemory;
+extern FX_DDI_TYPE(PFN_WDFREQUESTRETRIEVEOUTPUTMEMORY) imp_WdfRequestRetrieveOutputMemory;
+extern FX_DDI_TYPE(PFN_WDFREQUESTRETRIEVEINPUTBUFFER) imp_WdfRequestRetrieveInputBuffer;
+extern FX_DDI_TYPE(PFN_WDFREQUESTRETRIEVEOUTPUTBUFFER) imp_WdfRequestRetrieveOutputBuffer;
+extern FX_DDI_TYPE(PFN_WDFREQUESTRETRIEVEINPUTWDMMDL) imp_WdfRequestRetrieveInputWdmMdl;
+extern FX_DDI_TYPE(PFN_WDFREQUESTRETRIEVEOUTPUTWDMMDL) imp_WdfRequestRetrieveOutputWdmMdl;
+extern FX_DDI_TYPE(PFN_WDFREQUESTMARKCANCELABLE) imp_WdfRequestMarkCancelable;
+extern FX_DDI_TYPE(PFN_WDFREQUESTMARKCANCELABLEEX) imp_WdfRequestMarkCancelableEx;
+extern FX_DDI_TYPE(PFN_WDFREQUESTUNMARKCANCELABLE) imp_WdfRequestUnmarkCancelable;
+extern FX_DDI_TYPE(PFN_WDFREQUESTISCANCELED) imp_WdfRequestIsCanceled;
+extern FX_DDI_TYPE(PFN_WDFREQUESTGETIOQUEUE) imp_WdfRequestGetIoQueue;
+extern FX_DDI_TYPE(PFN_WDFREQUESTREQUEUE) imp_WdfRequestRequeue;
+extern FX_DDI_TYPE(PFN_WDFREQUESTFORWARDTOIOQUEUE) imp_WdfRequestForwardToIoQueue;
+extern FX_DDI_TYPE(PFN_WDFREQUESTSTOPACKNOWLEDGE) imp_WdfRequestStopAcknowledge;
+extern FX_DDI_TYPE(PFN_WDFREQUESTWDMGETIRP) imp_WdfRequestWdmGetIrp;
+extern FX_DDI_TYPE(PFN_WDFREQUESTGETREQUESTORMODE) imp_WdfRequestGetRequestorMode;
+
 #endif

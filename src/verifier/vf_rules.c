@@ -88,6 +88,16 @@ static const struct vf_rule_info rules[VF_RULE_COUNT] = {
                                   "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfinterrupt/nf-wdfinterrupt-wdfinterruptacquirelock"},
     [VF_RULE_WAIT_OWN_CALLBACK] = {"WDF-DEFER-001", "wait-from-own-callback",
                                    "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdftimer/nf-wdftimer-wdftimerstop"},
+    [VF_RULE_REQUEST_COMPLETED_TWICE] = {"WDF-REQ-001", "request-completed-twice",
+                                         "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfrequest/nf-wdfrequest-wdfrequestcomplete"},
+    [VF_RULE_REQUEST_COMPLETE_CANCELABLE] = {"WDF-REQ-002", "request-completed-while-cancelable",
+                                             "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfrequest/nf-wdfrequest-wdfrequestunmarkcancelable"},
+    [VF_RULE_REQUEST_NOT_COMPLETED] = {"WDF-REQ-003", "request-left-at-removal",
+                                       "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/using-power-managed-i-o-queues"},
+    [VF_RULE_REQUEST_USED_AFTER_COMPLETE] = {"WDF-REQ-004", "request-used-after-completion",
+                                             "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfrequest/nf-wdfrequest-wdfrequestretrieveoutputbuffer"},
+    [VF_RULE_REQUEST_STOP_ACK_NO_STOP] = {"WDF-REQ-005", "stop-acknowledge-without-stop",
+                                          "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfrequest/nf-wdfrequest-wdfrequeststopacknowledge"},
 };
 
 const struct vf_rule_info *vf_rule_info(enum vf_rule rule)

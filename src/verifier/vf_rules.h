@@ -64,6 +64,12 @@ enum vf_rule {
     VF_RULE_INTR_RELEASE_NOT_HELD,  /* WdfInterruptReleaseLock without WdfInterruptAcquireLock by this thread */
     VF_RULE_INTR_NO_RESOURCE,       /* interrupt lock/synchronize while the interrupt has no resource */
     VF_RULE_WAIT_OWN_CALLBACK,      /* WdfTimerStop(Wait)/WdfWorkItemFlush from the object's own callback */
+    /* I/O queues and requests (kmdf io; appended) */
+    VF_RULE_REQUEST_COMPLETED_TWICE, /* WdfRequestComplete* on a request already completed */
+    VF_RULE_REQUEST_COMPLETE_CANCELABLE, /* request completed while still marked cancelable */
+    VF_RULE_REQUEST_NOT_COMPLETED,  /* request the driver still owned when its device was removed */
+    VF_RULE_REQUEST_USED_AFTER_COMPLETE, /* buffer/MDL/memory of a request already completed */
+    VF_RULE_REQUEST_STOP_ACK_NO_STOP, /* WdfRequestStopAcknowledge without EvtIoStop for it */
     VF_RULE_COUNT
 };
 
