@@ -58,6 +58,8 @@ static void device_free(struct host_obj *o)
 
     pthread_mutex_destroy(&d->lock);
     pthread_mutex_destroy(&d->pnp_lock);
+    if (d->slot != NULL)
+        host_obj_put(&d->slot->obj);
     host_obj_put(&d->driver->obj);
     host_obj_put(&d->hm->obj);
     free(d);
@@ -76,6 +78,8 @@ static struct dmabox_device *device_new(struct dmabox_driver *drv, struct dmabox
     d->hm = drv->hm;
     d->driver = drv;
     d->slot = s;
+    if (s != NULL)
+        host_obj_ref(&s->obj);
     pthread_mutex_init(&d->pnp_lock, NULL);
     pthread_mutex_init(&d->lock, NULL);
     d->state = HOST_DEV_ACTIVE;

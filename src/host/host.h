@@ -120,7 +120,7 @@ struct dmabox_device {
     struct host_obj obj;
     struct dmabox_machine *hm;
     struct dmabox_driver *driver;         /* referenced */
-    struct dmabox_slot *slot;             /* NULL: no hardware; not referenced (hm->lock) */
+    struct dmabox_slot *slot;             /* NULL: no hardware; referenced */
     pthread_mutex_t pnp_lock;             /* one PnP request at a time, held across it */
     pthread_mutex_t lock;                 /* state, fx, active */
     enum host_dev_state state;

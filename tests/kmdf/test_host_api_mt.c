@@ -2,7 +2,9 @@
  * several application threads (none attached to the machine beforehand) each write, read back
  * and verify their own region of the driver's storage, synchronously and asynchronously, while
  * another thread parks and cancels requests and another powers the device down and up.  At the
- * end every I/O has completed exactly once, the data is intact and the verifier found nothing. */
+ * end every I/O has completed exactly once, the data is intact and the verifier found nothing.
+ * Then the device is removed while threads keep sending I/O: each call either completes or is
+ * refused with the removal's status, and nothing is left in flight. */
 #include <ntddk.h>
 #include <wdf.h>
 
@@ -121,6 +123,77 @@ static void *power_main(void *arg)
     return NULL;
 }
 
+/* ---- removal under load ---- */
+
+struct hammer {
+    dmabox_handle_t *h;
+    unsigned char *buf;
+    _Atomic int *stop;
+    unsigned long ok, refused, other;
+};
+
+static void *hammer_main(void *arg)
+{
+    struct hammer *x = arg;
+    size_t n;
+
+    while (!atomic_load(x->stop)) {
+        dmabox_status_t st = dmabox_read(x->h, x->buf, 256, 0, &n);
+        if (st == DMABOX_STATUS_SUCCESS)
+            x->ok++;
+        else if (st == DMABOX_STATUS_DELETE_PENDING || st == DMABOX_STATUS_NO_SUCH_DEVICE ||
+                 st == DMABOX_STATUS_CANCELLED)
+            x->refused++;
+        else
+            x->other++;
+        if (st == DMABOX_STATUS_NO_SUCH_DEVICE)
+            break;
+    }
+    return NULL;
+}
+
+static void test_remove_under_load(void)
+{
+    struct dmabox_machine_config cfg = host_test_config();
+    struct dmabox_machine_stats st;
+    struct hammer hs[WORKERS];
+    pthread_t t[WORKERS];
+    dmabox_machine_t *m = NULL;
+    dmabox_driver_t *drv = NULL;
+    dmabox_device_t *dev = NULL;
+    dmabox_handle_t *h = NULL;
+    _Atomic int stop = 0;
+    void *mine = NULL;
+    size_t n = 0;
+
+    REQUIRE(dmabox_machine_create(&cfg, &m) == DMABOX_STATUS_SUCCESS);
+    REQUIRE(dmabox_driver_load_linked(m, "drv_host", DMABOX_LINKED_DRIVER, &drv) ==
+            DMABOX_STATUS_SUCCESS);
+    REQUIRE(dmabox_device_attach(drv, NULL, &dev) == DMABOX_STATUS_SUCCESS);
+    REQUIRE(dmabox_device_open(m, &host_iface, &h) == DMABOX_STATUS_SUCCESS);
+    REQUIRE(dmabox_buffer_alloc(m, 16, 0, &mine) == DMABOX_STATUS_SUCCESS);
+    for (unsigned i = 0; i < WORKERS; i++) {
+        hs[i] = (struct hammer){.h = h, .stop = &stop};
+        REQUIRE(dmabox_buffer_alloc(m, 256, 0, (void **)&hs[i].buf) == DMABOX_STATUS_SUCCESS);
+        REQUIRE(pthread_create(&t[i], NULL, hammer_main, &hs[i]) == 0);
+    }
+    /* Let every thread get I/O through, then remove the device under them. */
+    for (unsigned i = 0; i < 200; i++)
+        CHECK_ST(dmabox_read(h, mine, 16, 0, &n), DMABOX_STATUS_SUCCESS);
+    CHECK_ST(dmabox_device_remove(dev), DMABOX_STATUS_SUCCESS);
+    atomic_store(&stop, 1);
+    for (unsigned i = 0; i < WORKERS; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_EQ(hs[i].other, 0);
+    }
+    CHECK_ST(dmabox_read(h, mine, 16, 0, &n), DMABOX_STATUS_NO_SUCH_DEVICE);
+    CHECK_ST(dmabox_machine_stats(m, &st), DMABOX_STATUS_SUCCESS);
+    CHECK_EQ(st.io_outstanding, 0);
+    CHECK_ST(dmabox_machine_destroy(m, &st), DMABOX_STATUS_SUCCESS);
+    CHECK_EQ(st.findings_total, 0);
+    CHECK_EQ(st.framework_objects, 0);
+}
+
 int main(void)
 {
     struct dmabox_machine_config cfg = host_test_config();
@@ -160,5 +233,6 @@ int main(void)
     CHECK_EQ(st.findings_total, 0);
     CHECK_EQ(st.pool_live_blocks, 0);
     CHECK_EQ(st.framework_objects, 0);
+    test_remove_under_load();
     return check_done();
 }
