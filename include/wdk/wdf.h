@@ -32,4 +32,5 @@
 #include "wdftimer.h"
 #include "wdfdmaenabler.h"
 #include "wdfcommonbuffer.h"
+#include "wdfdmatransaction.h"
 #endif

@@ -98,6 +98,20 @@ static const struct vf_rule_info rules[VF_RULE_COUNT] = {
                                              "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfrequest/nf-wdfrequest-wdfrequestretrieveoutputbuffer"},
     [VF_RULE_REQUEST_STOP_ACK_NO_STOP] = {"WDF-REQ-005", "stop-acknowledge-without-stop",
                                           "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfrequest/nf-wdfrequest-wdfrequeststopacknowledge"},
+    [VF_RULE_DMATX_WRONG_STATE] = {"DMA-TX-001", "dma-transaction-wrong-state",
+                                   "https://learn.microsoft.com/en-us/windows-hardware/drivers/debugger/bug-check-0x10d---wdf-violation"},
+    [VF_RULE_DMATX_NO_TRANSFER] = {"DMA-TX-002", "dma-completed-without-transfer",
+                                   "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdmatransaction/nf-wdfdmatransaction-wdfdmatransactiondmacompleted"},
+    [VF_RULE_DMATX_LENGTH_OVER] = {"DMA-TX-003", "dma-completed-length-too-large",
+                                   "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdmatransaction/nf-wdfdmatransaction-wdfdmatransactiondmacompletedwithlength"},
+    [VF_RULE_DMATX_RELEASE_EXECUTING] = {"DMA-TX-004", "dma-transaction-released-while-executing",
+                                         "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdmatransaction/nf-wdfdmatransaction-wdfdmatransactionrelease"},
+    [VF_RULE_DMATX_REQUEST_COMPLETED] = {"DMA-TX-005", "request-completed-during-dma",
+                                         "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/completing-a-dma-transaction"},
+    [VF_RULE_DMATX_LEAKED] = {"DMA-TX-006", "dma-transaction-in-flight-at-removal",
+                              "https://learn.microsoft.com/en-us/windows-hardware/drivers/devtest/dma-verification"},
+    [VF_RULE_DMATX_NOT_SUPPORTED] = {"DMA-TX-007", "dma-transaction-ddi-not-supported",
+                                     "https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/using-dma-version-3"},
 };
 
 const struct vf_rule_info *vf_rule_info(enum vf_rule rule)

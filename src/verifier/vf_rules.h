@@ -70,6 +70,14 @@ enum vf_rule {
     VF_RULE_REQUEST_NOT_COMPLETED,  /* request the driver still owned when its device was removed */
     VF_RULE_REQUEST_USED_AFTER_COMPLETE, /* buffer/MDL/memory of a request already completed */
     VF_RULE_REQUEST_STOP_ACK_NO_STOP, /* WdfRequestStopAcknowledge without EvtIoStop for it */
+    /* DMA transactions (kmdf dma; appended) */
+    VF_RULE_DMATX_WRONG_STATE,      /* transaction DDI in a state that does not allow it (Execute twice, Initialize without Release, ...) */
+    VF_RULE_DMATX_NO_TRANSFER,      /* DmaCompleted* with no transfer in flight */
+    VF_RULE_DMATX_LENGTH_OVER,      /* DmaCompletedWithLength/Final reports more bytes than the current transfer */
+    VF_RULE_DMATX_RELEASE_EXECUTING, /* Release or WdfObjectDelete of a transaction in the Transfer state */
+    VF_RULE_DMATX_REQUEST_COMPLETED, /* request completed while its DMA transaction is in flight */
+    VF_RULE_DMATX_LEAKED,           /* transaction still in flight when its enabler/device was deleted */
+    VF_RULE_DMATX_NOT_SUPPORTED,    /* DDI the transaction's DMA version or profile does not support (v3-only, system-only) */
     VF_RULE_COUNT
 };
 

@@ -55,16 +55,16 @@ typedef struct _CHANNEL {
     ULONG Tail;
     ULONG First, Count;          /* descriptors of the transfer in flight */
     ULONG DevOffset;
+    ULONG64 LastAddress;         /* first element of the last SG list */
     DRV_DMATX_RESULT *Result;
 } CHANNEL;
 
-static DRV_DMATX_CONFIG Cfg = {WdfDmaProfileScatterGather64Duplex, 1u << 20, 0, 0, TRUE};
+static DRV_DMATX_CONFIG Cfg = {WdfDmaProfileScatterGather64Duplex, 1u << 20, 0, 0, TRUE, FALSE};
 static DRV_DMATX_MISUSE Misuse;
 static WDFDEVICE Device;
 static WDFDMAENABLER Enabler;
 static CHANNEL Chan[2];
 static PUCHAR Regs;
-static ULONG64 LastAddress;
 static SIZE_T RegsLength;
 
 VOID DrvDmaTxConfigure(const DRV_DMATX_CONFIG *Config) { Cfg = *Config; }
@@ -72,7 +72,7 @@ VOID DrvDmaTxSetMisuse(DRV_DMATX_MISUSE M) { Misuse = M; }
 WDFDMATRANSACTION DrvDmaTxHandle(ULONG Channel) { return Chan[Channel].Tx; }
 WDFDMAENABLER DrvDmaTxEnabler(VOID) { return Enabler; }
 WDFDEVICE DrvDmaTxDevice(VOID) { return Device; }
-ULONG64 DrvDmaTxLastAddress(VOID) { return LastAddress; }
+ULONG64 DrvDmaTxLastAddress(ULONG Channel) { return Chan[Channel].LastAddress; }
 
 static ULONG Rd(ULONG Off) { return READ_REGISTER_ULONG((volatile ULONG *)(Regs + Off)); }
 static VOID Wr(ULONG Off, ULONG V) { WRITE_REGISTER_ULONG((volatile ULONG *)(Regs + Off), V); }
@@ -107,7 +107,7 @@ static BOOLEAN EvtProgramDma(WDFDMATRANSACTION Transaction, WDFDEVICE Dev, WDFCO
         R->MaxElements = SgList->NumberOfElements;
     if (cur > R->MaxTransfer)
         R->MaxTransfer = cur;
-    LastAddress = (ULONG64)SgList->Elements[0].Address.QuadPart;
+    C->LastAddress = (ULONG64)SgList->Elements[0].Address.QuadPart;
     if (!Cfg.SgDevice) {
         Wr(PK_ADDR_LO, SgList->Elements[0].Address.LowPart);
         Wr(PK_ADDR_HI, (ULONG)SgList->Elements[0].Address.HighPart);
@@ -179,14 +179,77 @@ static size_t WaitTransfer(CHANNEL *C, BOOLEAN *Failed)
     return bytes;
 }
 
+/* Waits for each transfer and reports it with DmaCompleted* until the transaction ends.
+ * Returns FALSE if a misuse mode abandoned the transaction (nothing more to do with it). */
+static BOOLEAN RunToCompletion(CHANNEL *C, WDFDMATRANSACTION tx, DRV_DMATX_RESULT *R,
+                               WDF_DMA_DIRECTION Direction, PMDL Mdl, size_t Length)
+{
+    NTSTATUS dma;
+    BOOLEAN done;
+    KIRQL old;
+
+    if (Misuse == DrvDmaTxMisuseHighIrql) {
+        KeRaiseIrql(HIGH_LEVEL, &old);
+        R->Bytes = WdfDmaTransactionGetBytesTransferred(tx);
+        KeLowerIrql(old);
+    }
+    do {
+        BOOLEAN failed;
+        size_t bytes = WaitTransfer(C, &failed);
+        size_t cur = WdfDmaTransactionGetCurrentDmaTransferLength(tx);
+
+        if (Misuse == DrvDmaTxMisuseReleaseExecuting) {
+            (VOID)WdfDmaTransactionRelease(tx);
+            R->Status = STATUS_CANCELLED;
+            return FALSE;
+        }
+        if (Misuse == DrvDmaTxMisuseLeakAtRemoval) {
+            R->Status = STATUS_PENDING;
+            return FALSE;
+        }
+        if (Misuse == DrvDmaTxMisuseDeleteExecuting) {
+            WdfObjectDelete(tx);
+            C->Tx = NULL;
+            R->Status = STATUS_CANCELLED;
+            return FALSE;
+        }
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
+        if (failed) {
+            done = WdfDmaTransactionDmaCompletedFinal(tx, bytes, &dma);
+            R->Status = STATUS_DEVICE_DATA_ERROR;
+        } else if (Misuse == DrvDmaTxMisuseLengthOver) {
+            done = WdfDmaTransactionDmaCompletedWithLength(tx, cur + 1, &dma);
+        } else if (bytes == cur) {
+            done = WdfDmaTransactionDmaCompleted(tx, &dma);
+        } else {
+            done = WdfDmaTransactionDmaCompletedWithLength(tx, bytes, &dma);
+        }
+        if (!done)
+            R->FalseReturns++;
+        if (done && Misuse == DrvDmaTxMisuseCompleteTwice) {
+            NTSTATUS again;
+
+            (VOID)WdfDmaTransactionDmaCompleted(tx, &again);
+        }
+        KeLowerIrql(old);
+    } while (!done);
+    R->DmaStatus = dma;
+    if (R->Status == STATUS_SUCCESS)
+        R->Status = dma;
+    R->Bytes = WdfDmaTransactionGetBytesTransferred(tx);
+    if (Misuse == DrvDmaTxMisuseInitializeNoRelease) {
+        R->InitStatus = WdfDmaTransactionInitialize(tx, EvtProgramDma, Direction, Mdl,
+                                                    MmGetMdlVirtualAddress(Mdl), Length);
+    }
+    return TRUE;
+}
+
 VOID DrvDmaTxTransfer(ULONG Channel, WDF_DMA_DIRECTION Direction, PMDL Mdl, size_t Offset,
                       size_t Length, ULONG DevOffset, size_t MaxLength, DRV_DMATX_RESULT *R)
 {
     CHANNEL *C = &Chan[Channel];
     WDFDMATRANSACTION tx = C->Tx;
-    NTSTATUS st, dma;
-    BOOLEAN done;
-    KIRQL old;
+    NTSTATUS st;
 
     RtlZeroMemory(R, sizeof(*R));
     C->Result = R;
@@ -218,66 +281,15 @@ VOID DrvDmaTxTransfer(ULONG Channel, WDF_DMA_DIRECTION Direction, PMDL Mdl, size
     }
     if (Misuse == DrvDmaTxMisuseExecuteTwice)
         R->ExecuteStatus = WdfDmaTransactionExecute(tx, C);
-    if (Misuse == DrvDmaTxMisuseHighIrql) {
-        KeRaiseIrql(HIGH_LEVEL, &old);
-        R->Bytes = WdfDmaTransactionGetBytesTransferred(tx);
-        KeLowerIrql(old);
-    }
-    do {
-        BOOLEAN failed;
-        size_t bytes = WaitTransfer(C, &failed);
-        size_t cur = WdfDmaTransactionGetCurrentDmaTransferLength(tx);
-
-        if (Misuse == DrvDmaTxMisuseReleaseExecuting) {
-            (VOID)WdfDmaTransactionRelease(tx);
-            R->Status = STATUS_CANCELLED;
-            return;
-        }
-        if (Misuse == DrvDmaTxMisuseLeakAtRemoval) {
-            R->Status = STATUS_PENDING;
-            return;
-        }
-        if (Misuse == DrvDmaTxMisuseDeleteExecuting) {
-            WdfObjectDelete(tx);
-            C->Tx = NULL;
-            R->Status = STATUS_CANCELLED;
-            return;
-        }
-        KeRaiseIrql(DISPATCH_LEVEL, &old);
-        if (failed) {
-            done = WdfDmaTransactionDmaCompletedFinal(tx, bytes, &dma);
-            R->Status = STATUS_DEVICE_DATA_ERROR;
-        } else if (Misuse == DrvDmaTxMisuseLengthOver) {
-            done = WdfDmaTransactionDmaCompletedWithLength(tx, cur + 1, &dma);
-        } else if (bytes == cur) {
-            done = WdfDmaTransactionDmaCompleted(tx, &dma);
-        } else {
-            done = WdfDmaTransactionDmaCompletedWithLength(tx, bytes, &dma);
-        }
-        if (!done)
-            R->FalseReturns++;
-        if (done && Misuse == DrvDmaTxMisuseCompleteTwice) {
-            NTSTATUS again;
-
-            (VOID)WdfDmaTransactionDmaCompleted(tx, &again);
-        }
-        KeLowerIrql(old);
-    } while (!done);
-    R->DmaStatus = dma;
-    if (R->Status == STATUS_SUCCESS)
-        R->Status = dma;
-    R->Bytes = WdfDmaTransactionGetBytesTransferred(tx);
-    if (Misuse == DrvDmaTxMisuseInitializeNoRelease) {
-        R->InitStatus = WdfDmaTransactionInitialize(tx, EvtProgramDma, Direction, Mdl,
-                                                    MmGetMdlVirtualAddress(Mdl), Length);
-    }
+    if (!RunToCompletion(C, tx, R, Direction, Mdl, Length))
+        return;
     (VOID)WdfDmaTransactionRelease(tx);
     if (Misuse == DrvDmaTxMisuseDmaAfterComplete && Cfg.SgDevice) {
         /* Wrong: hands the device a buffer address after the framework unmapped it. */
         SG_DESC *d = &C->Desc[C->Tail];
         BOOLEAN failed;
 
-        d->HostAddr = LastAddress;
+        d->HostAddr = C->LastAddress;
         d->DevOffset = DevOffset;
         d->Length = 512;
         d->Flags = d->Status = d->BytesDone = 0;
@@ -289,6 +301,65 @@ VOID DrvDmaTxTransfer(ULONG Channel, WDF_DMA_DIRECTION Direction, PMDL Mdl, size
         (VOID)WaitTransfer(C, &failed);
         R->Status = failed ? STATUS_DEVICE_DATA_ERROR : STATUS_SUCCESS;
     }
+}
+
+/* ---- the request path: a sequential default queue, direct I/O ---- */
+
+static DRV_DMATX_RESULT IoResult[2];
+
+VOID DrvDmaTxIoResult(ULONG Channel, DRV_DMATX_RESULT *Result) { *Result = IoResult[Channel]; }
+
+static VOID EvtIoReadWrite(WDFQUEUE Queue, WDFREQUEST Request, size_t Length,
+                           WDF_DMA_DIRECTION Direction)
+{
+    CHANNEL *C = &Chan[Direction == WdfDmaDirectionWriteToDevice ? 0 : 1];
+    DRV_DMATX_RESULT *R = &IoResult[Direction == WdfDmaDirectionWriteToDevice ? 0 : 1];
+    WDFREQUEST req;
+    NTSTATUS st;
+    size_t bytes;
+
+    UNREFERENCED_PARAMETER(Queue);
+    UNREFERENCED_PARAMETER(Length);
+    RtlZeroMemory(R, sizeof(*R));
+    C->Result = R;
+    C->DevOffset = 0;
+    st = WdfDmaTransactionInitializeUsingRequest(C->Tx, Request, EvtProgramDma, Direction);
+    R->InitStatus = st;
+    if (NT_SUCCESS(st)) {
+        R->ExecuteStatus = st = WdfDmaTransactionExecute(C->Tx, C);
+        if (!NT_SUCCESS(st))
+            (VOID)WdfDmaTransactionRelease(C->Tx);
+    }
+    if (!NT_SUCCESS(st)) {
+        R->Status = st;
+        WdfRequestComplete(Request, st);
+        return;
+    }
+    if (Misuse == DrvDmaTxMisuseCompleteRequestEarly) {
+        /* Wrong: the transaction still uses the request's buffer. */
+        WdfRequestComplete(Request, STATUS_SUCCESS);
+        (VOID)RunToCompletion(C, C->Tx, R, Direction, NULL, 0);
+        (VOID)WdfDmaTransactionRelease(C->Tx);
+        return;
+    }
+    (VOID)RunToCompletion(C, C->Tx, R, Direction, NULL, 0);
+    /* The documented order: request and bytes from the transaction, Release, then complete. */
+    req = WdfDmaTransactionGetRequest(C->Tx);
+    if (req != Request)
+        R->Status = STATUS_INTERNAL_ERROR;
+    bytes = WdfDmaTransactionGetBytesTransferred(C->Tx);
+    (VOID)WdfDmaTransactionRelease(C->Tx);
+    WdfRequestCompleteWithInformation(Request, R->Status, NT_SUCCESS(R->Status) ? bytes : 0);
+}
+
+static VOID EvtIoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
+{
+    EvtIoReadWrite(Queue, Request, Length, WdfDmaDirectionReadFromDevice);
+}
+
+static VOID EvtIoWrite(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
+{
+    EvtIoReadWrite(Queue, Request, Length, WdfDmaDirectionWriteToDevice);
 }
 
 static NTSTATUS EvtPrepareHardware(WDFDEVICE Dev, WDFCMRESLIST Raw, WDFCMRESLIST Translated)
@@ -342,9 +413,21 @@ static NTSTATUS EvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT Init)
     pnp.EvtDevicePrepareHardware = EvtPrepareHardware;
     pnp.EvtDeviceReleaseHardware = EvtReleaseHardware;
     WdfDeviceInitSetPnpPowerEventCallbacks(Init, &pnp);
+    if (Cfg.Queue)
+        WdfDeviceInitSetIoType(Init, WdfDeviceIoDirect);
     st = WdfDeviceCreate(&Init, WDF_NO_OBJECT_ATTRIBUTES, &Device);
     if (!NT_SUCCESS(st))
         return st;
+    if (Cfg.Queue) {
+        WDF_IO_QUEUE_CONFIG qc;
+
+        WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&qc, WdfIoQueueDispatchSequential);
+        qc.EvtIoRead = EvtIoRead;
+        qc.EvtIoWrite = EvtIoWrite;
+        st = WdfIoQueueCreate(Device, &qc, WDF_NO_OBJECT_ATTRIBUTES, WDF_NO_HANDLE);
+        if (!NT_SUCCESS(st))
+            return st;
+    }
     WDF_DMA_ENABLER_CONFIG_INIT(&dc, Cfg.Profile, Cfg.MaximumLength);
     dc.WdmDmaVersionOverride = Cfg.DmaVersion;
     st = WdfDmaEnablerCreate(Device, &dc, WDF_NO_OBJECT_ATTRIBUTES, &Enabler);

@@ -25,6 +25,7 @@ typedef enum _DRV_DMATX_MISUSE {
     DrvDmaTxMisuseHighIrql,             /* IRQL-001: a transaction DDI above DISPATCH_LEVEL */
     DrvDmaTxMisuseDmaAfterComplete,     /* sgdma: replays the last descriptor after the
                                            transaction completed (the device faults) */
+    DrvDmaTxMisuseCompleteRequestEarly, /* DMA-TX-005: request completed before the DMA ends */
 } DRV_DMATX_MISUSE;
 
 typedef struct _DRV_DMATX_CONFIG {
@@ -33,6 +34,8 @@ typedef struct _DRV_DMATX_CONFIG {
     size_t MaxSgElements;         /* 0: leave unlimited */
     ULONG DmaVersion;             /* WdmDmaVersionOverride: 0 or 3 */
     BOOLEAN SgDevice;             /* TRUE: sgdma registers; FALSE: pktdma */
+    BOOLEAN Queue;                /* direct I/O and a sequential default queue whose EvtIoRead/
+                                     EvtIoWrite use InitializeUsingRequest */
 } DRV_DMATX_CONFIG;
 
 /* Set before the device is added. */
@@ -67,7 +70,10 @@ WDFDMATRANSACTION DrvDmaTxHandle(ULONG Channel);
 WDFDMAENABLER DrvDmaTxEnabler(VOID);
 WDFDEVICE DrvDmaTxDevice(VOID);
 
-/* The bus address of the first element of the last SG list EvtProgramDma saw. */
-ULONG64 DrvDmaTxLastAddress(VOID);
+/* What the last read (Channel 1) or write (Channel 0) request saw. */
+VOID DrvDmaTxIoResult(ULONG Channel, DRV_DMATX_RESULT *Result);
+
+/* The bus address of the first element of the last SG list EvtProgramDma saw on a channel. */
+ULONG64 DrvDmaTxLastAddress(ULONG Channel);
 
 #endif

@@ -36,7 +36,7 @@ struct dmatx_buf {
     PMDL mdl;                 /* describes the whole range */
 };
 
-static void dmatx_up(struct dmatx_fixture *f, const char *model, const DRV_DMATX_CONFIG *cfg)
+static __attribute__((unused)) void dmatx_up(struct dmatx_fixture *f, const char *model, const DRV_DMATX_CONFIG *cfg)
 {
     struct machine_config mc = {.ram_bytes = 256ull << 20};
     char err[128];
@@ -58,7 +58,7 @@ static void dmatx_up(struct dmatx_fixture *f, const char *model, const DRV_DMATX
     REQUIRE(fx_device_start(f->dev) == STATUS_SUCCESS);
 }
 
-static void dmatx_down(struct dmatx_fixture *f)
+static __attribute__((unused)) void dmatx_down(struct dmatx_fixture *f)
 {
     fx_driver_unload(f->img);
     CHECK_EQ(kmdf_object_count(f->m, FX_TYPE_ANY), 0);
@@ -69,7 +69,7 @@ static void dmatx_down(struct dmatx_fixture *f)
     machine_destroy(f->m);
 }
 
-static struct dmatx_buf dmatx_buf_new(struct dmatx_fixture *f, size_t pages, unsigned flags)
+static __attribute__((unused)) struct dmatx_buf dmatx_buf_new(struct dmatx_fixture *f, size_t pages, unsigned flags)
 {
     struct dmatx_buf b = {.pages = pages};
 
@@ -81,7 +81,7 @@ static struct dmatx_buf dmatx_buf_new(struct dmatx_fixture *f, size_t pages, uns
     return b;
 }
 
-static void dmatx_buf_free(struct dmatx_fixture *f, struct dmatx_buf *b)
+static __attribute__((unused)) void dmatx_buf_free(struct dmatx_fixture *f, struct dmatx_buf *b)
 {
     IoFreeMdl(b->mdl);
     CHECK(physmem_free(f->m->mem, b->va) == 0);

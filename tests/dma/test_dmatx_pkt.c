@@ -10,7 +10,7 @@
 #include "test_dmatx_fixture.h"
 #include "wdm/adapter/adapter.h"
 
-static const DRV_DMATX_CONFIG pkt_cfg = {WdfDmaProfilePacket, 64 * 1024, 0, 0, FALSE};
+static const DRV_DMATX_CONFIG pkt_cfg = {WdfDmaProfilePacket, 64 * 1024, 0, 0, FALSE, FALSE};
 
 static struct wdm_dma_adapter_stats adapter_stats(WDF_DMA_DIRECTION dir)
 {

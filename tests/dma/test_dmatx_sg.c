@@ -14,7 +14,8 @@
 #include "registry.h"
 #include "test_dmatx_fixture.h"
 
-static const DRV_DMATX_CONFIG sg_cfg = {WdfDmaProfileScatterGather64Duplex, 1u << 20, 0, 0, TRUE};
+static const DRV_DMATX_CONFIG sg_cfg = {WdfDmaProfileScatterGather64Duplex, 1u << 20, 0, 0,
+                                       TRUE, FALSE};
 
 /* Writes `len` bytes at `off` of a scattered buffer to the device and reads them back into a
  * second buffer; checks both transactions and the bytes. */
@@ -80,7 +81,7 @@ static void test_basic_and_split_by_set_maximum_length(void)
 static void test_split_by_enabler_and_element_limit(void)
 {
     static const DRV_DMATX_CONFIG cfg = {WdfDmaProfileScatterGather64Duplex, 64 * 1024, 16, 0,
-                                         TRUE};
+                                         TRUE, FALSE};
     struct dmatx_fixture f;
     DRV_DMATX_RESULT w, r;
     struct dmatx_buf b;

@@ -10,7 +10,8 @@
 #include "registry.h"
 #include "test_dmatx_fixture.h"
 
-static const DRV_DMATX_CONFIG sg_cfg = {WdfDmaProfileScatterGather64Duplex, 1u << 20, 0, 0, TRUE};
+static const DRV_DMATX_CONFIG sg_cfg = {WdfDmaProfileScatterGather64Duplex, 1u << 20, 0, 0,
+                                       TRUE, FALSE};
 
 /* One 16 KiB write with the driver misbehaving as `misuse`; returns its result. */
 static DRV_DMATX_RESULT run(struct dmatx_buf *b, DRV_DMATX_MISUSE misuse)
@@ -106,7 +107,7 @@ static void test_state_rules(void)
         CHECK_EQ(iommu_fault_count(f.m->iommu), faults + 1);
         REQUIRE(iommu_fault_get(f.m->iommu, faults, &fault) == 0);
         CHECK_EQ(fault.addr & ~(bus_addr_t)(PAGE_SIZE - 1),
-                 DrvDmaTxLastAddress() & ~(ULONG64)(PAGE_SIZE - 1));
+                 DrvDmaTxLastAddress(0) & ~(ULONG64)(PAGE_SIZE - 1));
         CHECK_EQ(fault.dir, IOMMU_DIR_DEVICE_READS);
         still_works(&b);
     }

@@ -139,8 +139,27 @@ static void fx_dmatx_drop_request(struct fx_dma_transaction *tx)
 {
     if (tx->request_ref) {
         tx->request_ref = false;
+        tx->request_reported = false;
         fx_object_dereference(&tx->request->obj);
     }
+}
+
+/* Rule DMA-TX-005: the request must not be completed while its transaction is in flight (KMDF
+ * bug check 0x10D/0x3: the framework holds a reference on the request's IRP from Execute to the
+ * terminal completion).  Without a hook in the request completion path the transaction notices
+ * it at its next step (DmaCompleted*, Release, delete) and reports it once, naming that step.
+ * https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/completing-a-dma-transaction */
+static void fx_dmatx_check_request(struct fx_dma_transaction *tx, const char *ddi,
+                                   const void *caller)
+{
+    if (!tx->request_ref || tx->request_reported ||
+        fx_request_state(tx->request) != FX_REQ_COMPLETED)
+        return;
+    tx->request_reported = true;
+    vf_report(VF_RULE_DMATX_REQUEST_COMPLETED, fx_dmatx_handle(tx), ddi, caller,
+              "request %p was completed while this transaction was in flight (%zu of %zu bytes "
+              "done); complete it after the terminal DmaCompleted* and Release",
+              (void *)fx_request_handle(tx->request), tx->transferred, tx->length);
 }
 
 /* Gives back what a transfer in flight and the transaction hold, whatever the state (Release in
@@ -178,6 +197,7 @@ static void fx_dmatx_dispose(struct fx_object *obj)
     KIRQL old;
 
     if (fx_dmatx_state(tx) == FX_DMATX_STATE_TRANSFER) {
+        fx_dmatx_check_request(tx, "WdfObjectDelete", obj->origin);
         /* Rule DMA-TX-004 (driver delete) / DMA-TX-006 (its device or enabler went away): a
          * transaction must be completed or released before it is deleted (KMDF verifier).
          * https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/using-kmdf-verifier */
@@ -382,6 +402,7 @@ BOOLEAN fx_dmatx_dma_completed(struct fx_dma_transaction *tx, bool has_length, s
         *status = STATUS_INVALID_DEVICE_STATE;
         return FALSE;
     }
+    fx_dmatx_check_request(tx, ddi, caller);
     cur = tx->current;
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     if (has_length && length > cur) {
@@ -434,12 +455,14 @@ NTSTATUS fx_dmatx_release(struct fx_dma_transaction *tx, const char *ddi, const 
      * what the framework returns; docs/dma.md). */
     if (s == FX_DMATX_STATE_RELEASED)
         return STATUS_SUCCESS;
-    if (s == FX_DMATX_STATE_TRANSFER)
+    if (s == FX_DMATX_STATE_TRANSFER) {
         /* Rule DMA-TX-004: Release while a transfer may still be running (KMDF verifier,
          * drivers >= 1.11); it then proceeds and gives everything back. */
         vf_report(VF_RULE_DMATX_RELEASE_EXECUTING, fx_dmatx_handle(tx), ddi, caller,
                   "Release in state Transfer (%zu of %zu bytes done)", tx->transferred,
                   tx->length);
+        fx_dmatx_check_request(tx, ddi, caller);
+    }
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     fx_dmatx_force_stop(tx);
     KeLowerIrql(old);

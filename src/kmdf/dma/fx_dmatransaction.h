@@ -149,6 +149,7 @@ struct fx_dma_transaction {
     bool immediate;                       /* v3 DMA_SYNCHRONOUS_CALLBACK */
     struct fx_request *request;           /* InitializeUsingRequest, kept until Release */
     bool request_ref;                     /* the in-flight reference on the request is held */
+    bool request_reported;                /* DMA-TX-005 reported for this execution */
 
     /* Profile state. */
     PSCATTER_GATHER_LIST sg_list;         /* SG: list of the transfer in flight (NULL: none) */
