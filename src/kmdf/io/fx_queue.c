@@ -275,8 +275,13 @@ NTSTATUS fx_queue_create(struct fx_device *dev, PWDF_IO_QUEUE_CONFIG config,
     status = fx_io_device_get(dev, &iodev);
     if (!NT_SUCCESS(status))
         return status;
-    if (config->DefaultQueue && iodev->default_queue != NULL)
-        return STATUS_UNSUCCESSFUL;
+    /* Checked again when the queue is linked; this spares creating an object to discard. */
+    pthread_mutex_lock(&iodev->lock);
+    status = config->DefaultQueue && iodev->default_queue != NULL ? STATUS_UNSUCCESSFUL
+                                                                   : STATUS_SUCCESS;
+    pthread_mutex_unlock(&iodev->lock);
+    if (!NT_SUCCESS(status))
+        return status;
     status = fx_object_create(dev->obj.globals, &fx_queue_ops, attributes, &dev->obj, ddi, caller,
                               &obj);
     if (!NT_SUCCESS(status))

@@ -160,9 +160,12 @@ void fx_queue_call_resume(struct fx_queue *q, struct fx_request *r)
 
 void fx_queue_call_canceled(struct fx_queue *q, struct fx_request *r)
 {
-    bool taken;
+    bool taken, disposed;
 
-    if (q->config.EvtIoCanceledOnQueue == NULL || q->disposed) {
+    pthread_mutex_lock(&q->lock);
+    disposed = q->disposed;
+    pthread_mutex_unlock(&q->lock);
+    if (q->config.EvtIoCanceledOnQueue == NULL || disposed) {
         fx_request_complete(r, STATUS_CANCELLED, 0, true, "cancel", NULL);
         return;
     }
@@ -202,15 +205,10 @@ static bool fx_request_zero_length(const struct fx_request *r)
            (s->MajorFunction == IRP_MJ_WRITE && s->Parameters.Write.Length == 0);
 }
 
-/* Caller holds q->lock; r is not in any queue.  It now belongs to q (and holds a reference). */
+/* Caller holds q->lock; r is not in any queue and already belongs to q (r->queue). */
 static void fx_queue_link_locked(struct fx_queue *q, struct fx_request *r, bool at_head)
 {
-    if (r->queue != q) {
-        fx_object_reference(&q->obj);
-        if (r->queue != NULL)
-            fx_object_dereference(&r->queue->obj);
-        r->queue = q;
-    }
+    FX_ASSERT(r->queue == q);
     if (at_head) {
         r->qlink.next = q->pending.next;
         r->qlink.prev = &q->pending;
@@ -244,9 +242,18 @@ bool fx_queue_requeue_locked(struct fx_queue *q, struct fx_request *r)
 void fx_queue_insert(struct fx_queue *q, struct fx_request *r, bool at_head)
 {
     UCHAR major = r->io->stack.MajorFunction;
+    struct fx_queue *old = r->queue;
     NTSTATUS fail = STATUS_SUCCESS;
     bool done = true;
 
+    /* The request now belongs to q; the previous queue (forwarding) is released only after q's
+     * lock, since dropping the last reference may run the driver's destroy callback. */
+    if (old != q) {
+        fx_object_reference(&q->obj);
+        r->queue = q;
+    }
+    if (old != NULL && old != q)
+        fx_object_dereference(&old->obj);
     pthread_mutex_lock(&q->lock);
     if (!q->accepting) /* drained, purged or deleted: WdfIoQueuePurge / WdfIoQueueDrain */
         fail = STATUS_INVALID_DEVICE_STATE;
