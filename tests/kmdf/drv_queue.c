@@ -164,6 +164,40 @@ NTSTATUS DrvQueueUnmarkParked(VOID)
     return request != NULL ? WdfRequestUnmarkCancelable(request) : STATUS_NOT_FOUND;
 }
 
+NTSTATUS DrvQueueForwardParked(WDFQUEUE Destination)
+{
+    WDFREQUEST request;
+    NTSTATUS status;
+
+    WdfSpinLockAcquire(ParkLock);
+    request = ParkedCount != 0 ? Parked[0] : NULL;
+    if (request != NULL)
+        ParkRemoveLocked(request);
+    WdfSpinLockRelease(ParkLock);
+    if (request == NULL)
+        return STATUS_NOT_FOUND;
+    status = WdfRequestForwardToIoQueue(request, Destination);
+    if (!NT_SUCCESS(status))
+        WdfRequestComplete(request, status);
+    return status;
+}
+
+NTSTATUS DrvQueueRequeueParked(VOID)
+{
+    WDFREQUEST request;
+    NTSTATUS status = STATUS_NOT_FOUND;
+
+    WdfSpinLockAcquire(ParkLock);
+    request = ParkedCount != 0 ? Parked[0] : NULL;
+    if (request != NULL) {
+        status = WdfRequestRequeue(request);
+        if (NT_SUCCESS(status))
+            ParkRemoveLocked(request);
+    }
+    WdfSpinLockRelease(ParkLock);
+    return status;
+}
+
 /* ---- processing ---- */
 
 static VOID CheckRequestView(WDFQUEUE Queue, WDFREQUEST Request, UCHAR Major)
@@ -173,6 +207,7 @@ static VOID CheckRequestView(WDFQUEUE Queue, WDFREQUEST Request, UCHAR Major)
     Expect(WdfRequestGetIoQueue(Request) == Queue);
     Expect(WdfIoQueueGetDevice(Queue) == Device);
     Expect(irp != NULL && IoGetCurrentIrpStackLocation(irp)->MajorFunction == Major);
+    Expect(WdfRequestGetRequestorMode(Request) == UserMode);
 }
 
 static VOID CompleteRead(WDFREQUEST Request)
@@ -491,6 +526,14 @@ VOID DrvQueuePurge(WDFQUEUE Queue, BOOLEAN Synchronously, ULONG_PTR Context)
         WdfIoQueuePurgeSynchronously(Queue);
     else
         WdfIoQueuePurge(Queue, EvtIoQueueState, (WDFCONTEXT)Context);
+}
+
+VOID DrvQueueStopAndPurge(WDFQUEUE Queue, BOOLEAN Synchronously, ULONG_PTR Context)
+{
+    if (Synchronously)
+        WdfIoQueueStopAndPurgeSynchronously(Queue);
+    else
+        WdfIoQueueStopAndPurge(Queue, EvtIoQueueState, (WDFCONTEXT)Context);
 }
 
 WDF_IO_QUEUE_STATE DrvQueueState(WDFQUEUE Queue, PULONG Queued, PULONG Owned)

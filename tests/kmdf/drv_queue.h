@@ -102,6 +102,14 @@ BOOLEAN DrvQueueParkedIsCanceled(VOID);
 NTSTATUS DrvQueueMarkParked(BOOLEAN Ex);
 NTSTATUS DrvQueueUnmarkParked(VOID);
 
+/* Takes the oldest parked request and forwards it to Destination (WdfRequestForwardToIoQueue);
+ * on failure completes it with the failure.  Returns the DDI's status (STATUS_NOT_FOUND when
+ * nothing is parked). */
+NTSTATUS DrvQueueForwardParked(WDFQUEUE Destination);
+/* WdfRequestRequeue on the oldest parked request (which stays parked if that fails, is unparked
+ * if it succeeds); returns its status. */
+NTSTATUS DrvQueueRequeueParked(VOID);
+
 /* Retrieves the next request from Queue and completes it as in DRVQ_MODE_COMPLETE (or parks
  * it in the park modes).  Returns the retrieval status. */
 NTSTATUS DrvQueueRetrieveOne(WDFQUEUE Queue);
@@ -112,6 +120,7 @@ VOID DrvQueueStop(WDFQUEUE Queue, BOOLEAN Synchronously, ULONG_PTR Context);
 VOID DrvQueueStart(WDFQUEUE Queue);
 VOID DrvQueueDrain(WDFQUEUE Queue, BOOLEAN Synchronously, ULONG_PTR Context);
 VOID DrvQueuePurge(WDFQUEUE Queue, BOOLEAN Synchronously, ULONG_PTR Context);
+VOID DrvQueueStopAndPurge(WDFQUEUE Queue, BOOLEAN Synchronously, ULONG_PTR Context);
 WDF_IO_QUEUE_STATE DrvQueueState(WDFQUEUE Queue, PULONG Queued, PULONG Owned);
 
 /* Plain DDI calls for the harness. */

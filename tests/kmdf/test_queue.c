@@ -330,6 +330,90 @@ static void test_purge(bool canceled_on_queue)
     qf_down(&f);
 }
 
+/* Forwarding and requeueing (nf-wdfrequest-wdfrequestforwardtoioqueue,
+ * nf-wdfrequest-wdfrequestrequeue): a forwarded request leaves its sequential queue, which then
+ * presents the next one; forwarding to the same queue is STATUS_INVALID_DEVICE_REQUEST and to a
+ * queue that does not accept STATUS_WDF_BUSY; WdfRequestRequeue works on manual queues only and
+ * puts the request back at the head. */
+static void test_forward_requeue(void)
+{
+    DRVQ_CONFIG c = qf_config();
+    unsigned char w[2][4], r[3][4];
+    struct qio wx[2], rx[3];
+    struct qf f;
+
+    c.Mode = DRVQ_MODE_PARK;
+    c.ManualWriteQueue = TRUE;
+    qf_up(&f, &c, true);
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(qio_write(&f, &wx[i], w[i], 4), STATUS_PENDING);
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(qio_read(&f, &rx[i], r[i], 4, 0), STATUS_PENDING);
+    CHECK_EQ(DrvQueueCount(DRVQ_EV_READ), 1);
+    CHECK_EQ(DrvQueueRequeueParked(), STATUS_INVALID_DEVICE_REQUEST); /* sequential queue */
+    CHECK_EQ(DrvQueueForwardParked(DrvQueueWrites()), STATUS_SUCCESS);
+    CHECK_EQ(DrvQueueCount(DRVQ_EV_READ), 2); /* the sequential queue moved on */
+    CHECK_EQ(DrvQueueForwardParked(DrvQueueDefault()), STATUS_INVALID_DEVICE_REQUEST);
+    CHECK(qio_wait(&rx[1]) && rx[1].status == STATUS_INVALID_DEVICE_REQUEST);
+
+    /* The manual queue holds W1, W2, R1 in that order. */
+    CHECK_EQ(DrvQueueRetrieveOne(DrvQueueWrites()), STATUS_SUCCESS);
+    CHECK_EQ(DrvQueueRequeueParked(), STATUS_SUCCESS);
+    CHECK_EQ(DrvQueueParkedCount(), 0);
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(DrvQueueRetrieveOne(DrvQueueWrites()), STATUS_SUCCESS);
+        CHECK(DrvQueueCompleteParked(STATUS_SUCCESS, (ULONG_PTR)(11 * (i + 1))));
+    }
+    CHECK(qio_wait(&wx[0]) && wx[0].info == 11); /* requeued at the head: still first */
+    CHECK(qio_wait(&wx[1]) && wx[1].info == 22);
+    CHECK(qio_wait(&rx[0]) && rx[0].info == 33);
+    CHECK_EQ(DrvQueueRetrieveOne(DrvQueueWrites()), STATUS_NO_MORE_ENTRIES);
+
+    DrvQueueDrain(DrvQueueWrites(), FALSE, 0);
+    CHECK_EQ(qio_read(&f, &rx[2], r[2], 4, 0), STATUS_PENDING);
+    CHECK_EQ(DrvQueueForwardParked(DrvQueueWrites()), STATUS_WDF_BUSY);
+    CHECK(qio_wait(&rx[2]) && rx[2].status == STATUS_WDF_BUSY);
+    for (int i = 0; i < 2; i++)
+        qio_release(&wx[i]);
+    for (int i = 0; i < 3; i++)
+        qio_release(&rx[i]);
+    CHECK_EQ(DrvQueueErrors(), 0);
+    CHECK_EQ(vf_total(), 0);
+    qf_down(&f);
+}
+
+/* WdfIoQueueStopAndPurge: cancels what waits and the cancelable request the driver owns, stops
+ * delivering but keeps accepting; WdfIoQueueStart delivers what arrived meanwhile
+ * (nf-wdfio-wdfioqueuestopandpurge). */
+static void test_stop_and_purge(void)
+{
+    DRVQ_CONFIG c = qf_config();
+    unsigned char buf[8];
+    struct qio x[3];
+    struct qf f;
+
+    c.Mode = DRVQ_MODE_PARK_CANCELABLE;
+    qf_up(&f, &c, true);
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(qio_read(&f, &x[i], buf, 8, 0), STATUS_PENDING);
+    DrvQueueStopAndPurge(DrvQueueDefault(), FALSE, 0x5A);
+    for (int i = 0; i < 2; i++)
+        CHECK(qio_wait(&x[i]) && x[i].status == STATUS_CANCELLED);
+    CHECK_EQ(DrvQueueCount(DRVQ_EV_CANCEL), 1);
+    CHECK_EQ(DrvQueueCount(DRVQ_EV_STATE), 1);
+    CHECK_EQ(qio_read(&f, &x[2], buf, 8, 0), STATUS_PENDING);
+    CHECK(WDF_IO_QUEUE_STOPPED(DrvQueueState(DrvQueueDefault(), NULL, NULL)));
+    CHECK_EQ(DrvQueueCount(DRVQ_EV_READ), 1);
+    DrvQueueStart(DrvQueueDefault());
+    CHECK_EQ(DrvQueueCount(DRVQ_EV_READ), 2);
+    CHECK(DrvQueueCompleteParked(STATUS_SUCCESS, 1));
+    CHECK(qio_wait(&x[2]) && x[2].status == STATUS_SUCCESS);
+    for (int i = 0; i < 3; i++)
+        qio_release(&x[i]);
+    CHECK_EQ(vf_total(), 0);
+    qf_down(&f);
+}
+
 int main(void)
 {
     test_sequential_complete();
@@ -342,5 +426,7 @@ int main(void)
     test_drain();
     test_purge(false);
     test_purge(true);
+    test_forward_requeue();
+    test_stop_and_purge();
     return check_done();
 }
