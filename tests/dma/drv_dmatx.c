@@ -32,6 +32,7 @@
 #define PK_STATUS 0x34
 #define PK_BYTES_DONE 0x38
 #define PK_CTRL_H2D 0x1
+#define PK_CTRL_INT_ENABLE 0x2
 #define PK_CTRL_GO 0x4
 #define PK_CTRL_RESET 0x10
 #define PK_DONE 0x2
@@ -57,14 +58,20 @@ typedef struct _CHANNEL {
     ULONG DevOffset;
     ULONG64 LastAddress;         /* first element of the last SG list */
     DRV_DMATX_RESULT *Result;
+    KEVENT Done;                 /* interrupt mode: the DPC finished the transaction */
 } CHANNEL;
 
-static DRV_DMATX_CONFIG Cfg = {WdfDmaProfileScatterGather64Duplex, 1u << 20, 0, 0, TRUE, FALSE};
+static DRV_DMATX_CONFIG Cfg = {
+    .Profile = WdfDmaProfileScatterGather64Duplex, .MaximumLength = 1u << 20, .SgDevice = TRUE};
 static DRV_DMATX_MISUSE Misuse;
 static WDFDEVICE Device;
 static WDFDMAENABLER Enabler;
 static CHANNEL Chan[2];
 static PUCHAR Regs;
+static WDFINTERRUPT Interrupt;
+/* pktdma interrupt mode: the channel on the device and what the ISR saw (interrupt lock). */
+static CHANNEL *Active;
+static ULONG IsrStatus, IsrBytes;
 static SIZE_T RegsLength;
 
 VOID DrvDmaTxConfigure(const DRV_DMATX_CONFIG *Config) { Cfg = *Config; }
@@ -113,7 +120,13 @@ static BOOLEAN EvtProgramDma(WDFDMATRANSACTION Transaction, WDFDEVICE Dev, WDFCO
         Wr(PK_ADDR_HI, (ULONG)SgList->Elements[0].Address.HighPart);
         Wr(PK_LENGTH, SgList->Elements[0].Length);
         Wr(PK_DEV_OFFSET, devoff);
-        Wr(PK_CTRL, (Direction == WdfDmaDirectionWriteToDevice ? PK_CTRL_H2D : 0) | PK_CTRL_GO);
+        if (Cfg.Interrupts) {
+            WdfInterruptAcquireLock(Interrupt);
+            Active = C;
+            WdfInterruptReleaseLock(Interrupt);
+        }
+        Wr(PK_CTRL, (Direction == WdfDmaDirectionWriteToDevice ? PK_CTRL_H2D : 0) |
+                        (Cfg.Interrupts ? PK_CTRL_INT_ENABLE : 0) | PK_CTRL_GO);
         return TRUE;
     }
     C->First = C->Tail;
@@ -179,12 +192,47 @@ static size_t WaitTransfer(CHANNEL *C, BOOLEAN *Failed)
     return bytes;
 }
 
+/* Reports the transfer in flight (DISPATCH_LEVEL, as from a DPC): DmaCompletedFinal after a
+ * device error, WithLength for a short transfer, DmaCompleted otherwise.  On TRUE records how the
+ * transaction ended.  Returns the DDI's BOOLEAN. */
+static BOOLEAN CompleteTransfer(WDFDMATRANSACTION tx, DRV_DMATX_RESULT *R, size_t bytes,
+                                BOOLEAN failed)
+{
+    size_t cur = WdfDmaTransactionGetCurrentDmaTransferLength(tx);
+    NTSTATUS dma;
+    BOOLEAN done;
+
+    if (failed) {
+        R->Status = STATUS_DEVICE_DATA_ERROR;
+        done = WdfDmaTransactionDmaCompletedFinal(tx, bytes, &dma);
+    } else if (Misuse == DrvDmaTxMisuseLengthOver) {
+        done = WdfDmaTransactionDmaCompletedWithLength(tx, cur + 1, &dma);
+    } else if (bytes == cur) {
+        done = WdfDmaTransactionDmaCompleted(tx, &dma);
+    } else {
+        done = WdfDmaTransactionDmaCompletedWithLength(tx, bytes, &dma);
+    }
+    if (!done) {
+        InterlockedIncrement((volatile LONG *)&R->FalseReturns);
+        return FALSE;
+    }
+    if (Misuse == DrvDmaTxMisuseCompleteTwice) {
+        NTSTATUS again;
+
+        (VOID)WdfDmaTransactionDmaCompleted(tx, &again);
+    }
+    R->DmaStatus = dma;
+    if (R->Status == STATUS_SUCCESS)
+        R->Status = dma;
+    R->Bytes = WdfDmaTransactionGetBytesTransferred(tx);
+    return TRUE;
+}
+
 /* Waits for each transfer and reports it with DmaCompleted* until the transaction ends.
  * Returns FALSE if a misuse mode abandoned the transaction (nothing more to do with it). */
 static BOOLEAN RunToCompletion(CHANNEL *C, WDFDMATRANSACTION tx, DRV_DMATX_RESULT *R,
                                WDF_DMA_DIRECTION Direction, PMDL Mdl, size_t Length)
 {
-    NTSTATUS dma;
     BOOLEAN done;
     KIRQL old;
 
@@ -196,7 +244,6 @@ static BOOLEAN RunToCompletion(CHANNEL *C, WDFDMATRANSACTION tx, DRV_DMATX_RESUL
     do {
         BOOLEAN failed;
         size_t bytes = WaitTransfer(C, &failed);
-        size_t cur = WdfDmaTransactionGetCurrentDmaTransferLength(tx);
 
         if (Misuse == DrvDmaTxMisuseReleaseExecuting) {
             (VOID)WdfDmaTransactionRelease(tx);
@@ -214,34 +261,49 @@ static BOOLEAN RunToCompletion(CHANNEL *C, WDFDMATRANSACTION tx, DRV_DMATX_RESUL
             return FALSE;
         }
         KeRaiseIrql(DISPATCH_LEVEL, &old);
-        if (failed) {
-            done = WdfDmaTransactionDmaCompletedFinal(tx, bytes, &dma);
-            R->Status = STATUS_DEVICE_DATA_ERROR;
-        } else if (Misuse == DrvDmaTxMisuseLengthOver) {
-            done = WdfDmaTransactionDmaCompletedWithLength(tx, cur + 1, &dma);
-        } else if (bytes == cur) {
-            done = WdfDmaTransactionDmaCompleted(tx, &dma);
-        } else {
-            done = WdfDmaTransactionDmaCompletedWithLength(tx, bytes, &dma);
-        }
-        if (!done)
-            R->FalseReturns++;
-        if (done && Misuse == DrvDmaTxMisuseCompleteTwice) {
-            NTSTATUS again;
-
-            (VOID)WdfDmaTransactionDmaCompleted(tx, &again);
-        }
+        done = CompleteTransfer(tx, R, bytes, failed);
         KeLowerIrql(old);
     } while (!done);
-    R->DmaStatus = dma;
-    if (R->Status == STATUS_SUCCESS)
-        R->Status = dma;
-    R->Bytes = WdfDmaTransactionGetBytesTransferred(tx);
     if (Misuse == DrvDmaTxMisuseInitializeNoRelease) {
         R->InitStatus = WdfDmaTransactionInitialize(tx, EvtProgramDma, Direction, Mdl,
                                                     MmGetMdlVirtualAddress(Mdl), Length);
     }
     return TRUE;
+}
+
+/* ---- pktdma interrupt mode ---- */
+
+static BOOLEAN EvtInterruptIsr(WDFINTERRUPT Int, ULONG MessageID)
+{
+    ULONG st = Rd(PK_STATUS);
+
+    UNREFERENCED_PARAMETER(MessageID);
+    if ((st & (PK_DONE | PK_ERROR)) == 0)
+        return FALSE;
+    IsrBytes = Rd(PK_BYTES_DONE);
+    IsrStatus = st;
+    Wr(PK_STATUS, st & (PK_DONE | PK_ERROR));
+    WdfInterruptQueueDpcForIsr(Int);
+    return TRUE;
+}
+
+static VOID EvtInterruptDpc(WDFINTERRUPT Int, WDFOBJECT Object)
+{
+    CHANNEL *C;
+    ULONG st, bytes;
+
+    UNREFERENCED_PARAMETER(Object);
+    WdfInterruptAcquireLock(Int);
+    st = IsrStatus;
+    bytes = IsrBytes;
+    C = Active;
+    IsrStatus = 0;
+    WdfInterruptReleaseLock(Int);
+    if (st == 0 || C == NULL)
+        return;
+    /* The next transfer's EvtProgramDma runs inside this call when bytes remain. */
+    if (CompleteTransfer(C->Tx, C->Result, bytes, (st & PK_ERROR) != 0))
+        KeSetEvent(&C->Done, IO_NO_INCREMENT, FALSE);
 }
 
 VOID DrvDmaTxTransfer(ULONG Channel, WDF_DMA_DIRECTION Direction, PMDL Mdl, size_t Offset,
@@ -272,6 +334,7 @@ VOID DrvDmaTxTransfer(ULONG Channel, WDF_DMA_DIRECTION Direction, PMDL Mdl, size
         WdfDmaTransactionSetImmediateExecution(tx, TRUE);
         WdfDmaTransactionSetDeviceAddressOffset(tx, 16);
     }
+    KeClearEvent(&C->Done);
     st = WdfDmaTransactionExecute(tx, C);
     R->ExecuteStatus = st;
     if (!NT_SUCCESS(st)) {
@@ -281,7 +344,9 @@ VOID DrvDmaTxTransfer(ULONG Channel, WDF_DMA_DIRECTION Direction, PMDL Mdl, size
     }
     if (Misuse == DrvDmaTxMisuseExecuteTwice)
         R->ExecuteStatus = WdfDmaTransactionExecute(tx, C);
-    if (!RunToCompletion(C, tx, R, Direction, Mdl, Length))
+    if (Cfg.Interrupts && !Cfg.SgDevice)
+        KeWaitForSingleObject(&C->Done, Executive, KernelMode, FALSE, NULL);
+    else if (!RunToCompletion(C, tx, R, Direction, Mdl, Length))
         return;
     (VOID)WdfDmaTransactionRelease(tx);
     if (Misuse == DrvDmaTxMisuseDmaAfterComplete && Cfg.SgDevice) {
@@ -435,9 +500,18 @@ static NTSTATUS EvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT Init)
         return st;
     if (Cfg.MaxSgElements != 0)
         WdfDmaEnablerSetMaximumScatterGatherElements(Enabler, Cfg.MaxSgElements);
+    if (Cfg.Interrupts) {
+        WDF_INTERRUPT_CONFIG ic;
+
+        WDF_INTERRUPT_CONFIG_INIT(&ic, EvtInterruptIsr, EvtInterruptDpc);
+        st = WdfInterruptCreate(Device, &ic, WDF_NO_OBJECT_ATTRIBUTES, &Interrupt);
+        if (!NT_SUCCESS(st))
+            return st;
+    }
     for (c = 0; c < 2; c++) {
         RtlZeroMemory(&Chan[c], sizeof(Chan[c]));
         Chan[c].SgIndex = c;
+        KeInitializeEvent(&Chan[c].Done, NotificationEvent, FALSE);
         st = WdfDmaTransactionCreate(Enabler, WDF_NO_OBJECT_ATTRIBUTES, &Chan[c].Tx);
         if (!NT_SUCCESS(st))
             return st;
@@ -459,6 +533,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     WDF_DRIVER_CONFIG config;
 
     Regs = NULL;
+    Interrupt = NULL;
+    Active = NULL;
     Device = NULL;
     Enabler = NULL;
     WDF_DRIVER_CONFIG_INIT(&config, EvtDeviceAdd);

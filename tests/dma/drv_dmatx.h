@@ -36,6 +36,9 @@ typedef struct _DRV_DMATX_CONFIG {
     BOOLEAN SgDevice;             /* TRUE: sgdma registers; FALSE: pktdma */
     BOOLEAN Queue;                /* direct I/O and a sequential default queue whose EvtIoRead/
                                      EvtIoWrite use InitializeUsingRequest */
+    BOOLEAN Interrupts;           /* pktdma: completion through the line interrupt, the ISR and
+                                     the DPC (DmaCompleted* and the next EvtProgramDma run in
+                                     the DPC) instead of polling */
 } DRV_DMATX_CONFIG;
 
 /* Set before the device is added. */

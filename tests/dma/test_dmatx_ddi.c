@@ -87,8 +87,8 @@ static VOID NTAPI harness_reserve(WDFDMATRANSACTION tx, PVOID ctx)
 
 static void test_sg_v2(void)
 {
-    static const DRV_DMATX_CONFIG cfg = {WdfDmaProfileScatterGather64Duplex, 1u << 20, 0, 0,
-                                         TRUE, FALSE};
+    static const DRV_DMATX_CONFIG cfg = {
+        .Profile = WdfDmaProfileScatterGather64Duplex, .MaximumLength = 1u << 20, .SgDevice = TRUE};
     struct dmatx_fixture f;
     struct dmatx_buf b;
     WDF_OBJECT_ATTRIBUTES attr;
@@ -225,7 +225,8 @@ static void test_sg_v2(void)
 /* DMA v2 packet: one transaction per device in Transfer (STATUS_WDF_BUSY); no MDL chains. */
 static void test_packet_v2(void)
 {
-    static const DRV_DMATX_CONFIG cfg = {WdfDmaProfilePacket, 64 * 1024, 0, 0, FALSE, FALSE};
+    static const DRV_DMATX_CONFIG cfg = {
+        .Profile = WdfDmaProfilePacket, .MaximumLength = 64 * 1024};
     struct dmatx_fixture f;
     struct dmatx_buf b, c;
     WDFDMATRANSACTION ta, tb;
@@ -281,7 +282,8 @@ static void test_packet_v2(void)
 /* DMA v3 packet: single transfer, immediate execution, transfer context, Cancel, reservations. */
 static void test_packet_v3(void)
 {
-    static const DRV_DMATX_CONFIG cfg = {WdfDmaProfilePacket, 64 * 1024, 0, 3, FALSE, FALSE};
+    static const DRV_DMATX_CONFIG cfg = {
+        .Profile = WdfDmaProfilePacket, .MaximumLength = 64 * 1024, .DmaVersion = 3};
     struct wdm_dma_adapter_stats as;
     struct dmatx_fixture f;
     struct dmatx_buf b;

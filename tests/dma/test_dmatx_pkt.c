@@ -2,15 +2,17 @@
  * through the drv_dmatx driver: buffers whose pages all sit above 4 GiB go through the adapter's
  * bounce pages and arrive byte for byte; every transfer is one element below 4 GiB at most the
  * fragment length; a short transfer is re-staged; a device error ends the transaction with the
- * bytes moved before it.  No verifier findings.
+ * bytes moved before it; the same through the line interrupt, ISR and DPC.  No verifier findings.
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/kernel/using-packet-based-dma
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/kernel/map-registers */
 #include "platform/fault.h"
+#include "platform/intr.h"
 #include "registry.h"
 #include "test_dmatx_fixture.h"
 #include "wdm/adapter/adapter.h"
 
-static const DRV_DMATX_CONFIG pkt_cfg = {WdfDmaProfilePacket, 64 * 1024, 0, 0, FALSE, FALSE};
+static const DRV_DMATX_CONFIG pkt_cfg = {
+    .Profile = WdfDmaProfilePacket, .MaximumLength = 64 * 1024};
 
 static struct wdm_dma_adapter_stats adapter_stats(WDF_DMA_DIRECTION dir)
 {
@@ -103,9 +105,57 @@ static void test_short_and_error(void)
     dmatx_down(&f);
 }
 
+/* The real path: pktdma's line interrupt, the ISR (W1C, save status), the DPC calling
+ * DmaCompleted*, the next transfer's EvtProgramDma running inside it; the caller waits for the
+ * DPC's event.  One claimed interrupt per transfer, a device error ends it from the DPC. */
+static void test_interrupt_path(void)
+{
+    static const DRV_DMATX_CONFIG cfg = {.Profile = WdfDmaProfilePacket,
+                                         .MaximumLength = 64 * 1024, .Interrupts = TRUE};
+    struct dmatx_fixture f;
+    struct fault_spec spec = {0};
+    struct dmatx_buf src, dst;
+    struct intr_stats is;
+    DRV_DMATX_RESULT w, r;
+    ULONG transfers = 0;
+    int bad = 0;
+
+    dmatx_up(&f, "pktdma", &cfg);
+    src = dmatx_buf_new(&f, 64, PHYSMEM_ABOVE_4G);
+    dst = dmatx_buf_new(&f, 64, PHYSMEM_ABOVE_4G);
+    for (unsigned i = 0; i < 100; i++) {
+        size_t len = 4096 * (1 + i % 50) + i;
+
+        dmatx_fill(src.va, len, 50 + i);
+        DrvDmaTxTransfer(0, WdfDmaDirectionWriteToDevice, src.mdl, 0, len, 0, 0, &w);
+        DrvDmaTxTransfer(1, WdfDmaDirectionReadFromDevice, dst.mdl, 0, len, 0, 0, &r);
+        transfers += w.ProgramCalls + r.ProgramCalls;
+        if (w.Status != STATUS_SUCCESS || r.Status != STATUS_SUCCESS || w.Bytes != len ||
+            r.Bytes != len || w.NotDispatch != 0 || r.NotDispatch != 0 ||
+            w.ProgramCalls != (len + 65535) / 65536 ||
+            dmatx_check(dst.va, len, 50 + i, 0) != (size_t)-1)
+            bad++;
+    }
+    CHECK_EQ(bad, 0);
+    intr_source_stats(bus_device_intr(f.bus), &is);
+    CHECK_EQ(is.claimed, transfers);
+    /* A device error on the 2nd transfer, seen by the ISR and finished by the DPC. */
+    spec.countdown = 2;
+    REQUIRE(fault_arm(f.m->faults, "dev.desc_error", &spec) == 0);
+    DrvDmaTxTransfer(1, WdfDmaDirectionReadFromDevice, dst.mdl, 0, 192 * 1024, 0, 0, &r);
+    CHECK_EQ(r.Status, STATUS_DEVICE_DATA_ERROR);
+    CHECK_EQ(r.Bytes, 64 * 1024);
+    CHECK_EQ(r.ProgramCalls, 2);
+    dmatx_buf_free(&f, &src);
+    dmatx_buf_free(&f, &dst);
+    CHECK_EQ(vf_total(), 0);
+    dmatx_down(&f);
+}
+
 int main(void)
 {
     test_bounce_above_4g();
     test_short_and_error();
+    test_interrupt_path();
     return check_done();
 }

@@ -45,8 +45,9 @@ static NTSTATUS submit(struct dmatx_fixture *f, UCHAR major, void *buf, size_t l
 
 int main(void)
 {
-    static const DRV_DMATX_CONFIG cfg = {WdfDmaProfileScatterGather64Duplex, 64 * 1024, 0, 0,
-                                         TRUE, TRUE};
+    static const DRV_DMATX_CONFIG cfg = {
+        .Profile = WdfDmaProfileScatterGather64Duplex, .MaximumLength = 64 * 1024, .SgDevice = TRUE,
+        .Queue = TRUE};
     struct dmatx_fixture f;
     DRV_DMATX_RESULT r;
     ULONG_PTR info = 0;

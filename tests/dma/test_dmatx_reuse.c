@@ -80,9 +80,10 @@ static void reuse(const char *model, const DRV_DMATX_CONFIG *cfg, unsigned flags
 
 int main(void)
 {
-    static const DRV_DMATX_CONFIG sg = {WdfDmaProfileScatterGather64Duplex, 1u << 20, 0, 0,
-                                        TRUE, FALSE};
-    static const DRV_DMATX_CONFIG pkt = {WdfDmaProfilePacket, 64 * 1024, 0, 0, FALSE, FALSE};
+    static const DRV_DMATX_CONFIG sg = {
+        .Profile = WdfDmaProfileScatterGather64Duplex, .MaximumLength = 1u << 20, .SgDevice = TRUE};
+    static const DRV_DMATX_CONFIG pkt = {
+        .Profile = WdfDmaProfilePacket, .MaximumLength = 64 * 1024};
 
     /* 2 x 2000 sgdma transactions of 8 KiB, each split into two 4 KiB transfers. */
     reuse("sgdma", &sg, PHYSMEM_SCATTERED, 2000, 8192, 4096, 2);

@@ -14,8 +14,8 @@
 #include "registry.h"
 #include "test_dmatx_fixture.h"
 
-static const DRV_DMATX_CONFIG sg_cfg = {WdfDmaProfileScatterGather64Duplex, 1u << 20, 0, 0,
-                                       TRUE, FALSE};
+static const DRV_DMATX_CONFIG sg_cfg = {
+    .Profile = WdfDmaProfileScatterGather64Duplex, .MaximumLength = 1u << 20, .SgDevice = TRUE};
 
 /* Writes `len` bytes at `off` of a scattered buffer to the device and reads them back into a
  * second buffer; checks both transactions and the bytes. */
@@ -80,8 +80,9 @@ static void test_basic_and_split_by_set_maximum_length(void)
 /* The enabler's MaximumLength (64 KiB) and an element limit of 16. */
 static void test_split_by_enabler_and_element_limit(void)
 {
-    static const DRV_DMATX_CONFIG cfg = {WdfDmaProfileScatterGather64Duplex, 64 * 1024, 16, 0,
-                                         TRUE, FALSE};
+    static const DRV_DMATX_CONFIG cfg = {
+        .Profile = WdfDmaProfileScatterGather64Duplex, .MaximumLength = 64 * 1024,
+        .MaxSgElements = 16, .SgDevice = TRUE};
     struct dmatx_fixture f;
     DRV_DMATX_RESULT w, r;
     struct dmatx_buf b;

@@ -10,8 +10,8 @@
 #include "registry.h"
 #include "test_dmatx_fixture.h"
 
-static const DRV_DMATX_CONFIG sg_cfg = {WdfDmaProfileScatterGather64Duplex, 1u << 20, 0, 0,
-                                       TRUE, FALSE};
+static const DRV_DMATX_CONFIG sg_cfg = {
+    .Profile = WdfDmaProfileScatterGather64Duplex, .MaximumLength = 1u << 20, .SgDevice = TRUE};
 
 /* One 16 KiB write with the driver misbehaving as `misuse`; returns its result. */
 static DRV_DMATX_RESULT run(struct dmatx_buf *b, DRV_DMATX_MISUSE misuse)
