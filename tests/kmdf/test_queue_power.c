@@ -225,6 +225,38 @@ static void test_removal(void)
     qf_down(&f);
 }
 
+/* Surprise removal: power-managed queues stop and are purged as for removal (EvtIoStop with
+ * Purge; waiting requests canceled); requests submitted afterwards fail with
+ * STATUS_INVALID_DEVICE_STATE (nf-wdfio-wdfioqueuepurge). */
+static void test_surprise_removal(void)
+{
+    DRVQ_CONFIG c = qf_config();
+    unsigned char buf[8];
+    struct qio x[3];
+    struct qf f;
+
+    c.Mode = DRVQ_MODE_PARK_CANCELABLE;
+    c.StopAction = DRVQ_STOP_COMPLETE;
+    qf_up(&f, &c, true);
+    reset_stops();
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(qio_read(&f, &x[i], buf, 8, 0), STATUS_PENDING);
+    CHECK_EQ(fx_device_surprise_remove(f.dev), STATUS_SUCCESS);
+    CHECK_EQ(atomic_load(&stop_calls), 1);
+    CHECK_EQ(atomic_load(&stop_flags[0]),
+             WdfRequestStopActionPurge | WdfRequestStopRequestCancelable);
+    for (int i = 0; i < 2; i++)
+        CHECK(qio_wait(&x[i]) && x[i].status == STATUS_CANCELLED);
+    CHECK_EQ(qio_read(&f, &x[2], buf, 8, 0), STATUS_PENDING);
+    CHECK(qio_wait(&x[2]) && x[2].status == STATUS_INVALID_DEVICE_STATE);
+    CHECK_EQ(fx_device_remove(f.dev), STATUS_SUCCESS);
+    for (int i = 0; i < 3; i++)
+        qio_release(&x[i]);
+    CHECK_EQ(DrvQueueCount(DRVQ_EV_READ), 1);
+    CHECK_EQ(vf_total(), 0);
+    qf_down(&f);
+}
+
 int main(void)
 {
     test_held_until_start();
@@ -233,5 +265,6 @@ int main(void)
     test_power_down_waits();
     test_not_power_managed();
     test_removal();
+    test_surprise_removal();
     return check_done();
 }

@@ -81,8 +81,8 @@ static struct fx_request **fx_queue_mark_stopping_locked(struct fx_queue *q, siz
 /* One power-managed queue leaves D0.  No new request is presented; when no handler is running,
  * EvtIoStop runs once for every request the driver owns (Suspend, or Purge at removal, plus
  * Cancelable when marked).  For a power-down the device may leave D0 only when each has been
- * completed or acknowledged (WdfRequestStopAcknowledge); at removal the purge that follows takes
- * over the waiting, with its grace period. */
+ * completed or acknowledged (WdfRequestStopAcknowledge).  At removal the queue is purged right
+ * away and the removal purge (fx_io_queues_purge) takes over the waiting, with its grace period. */
 static void fx_queue_power_down(struct fx_queue *q, bool removal)
 {
     struct fx_request **items;
@@ -110,8 +110,12 @@ static void fx_queue_power_down(struct fx_queue *q, bool removal)
         fx_object_dereference(&r->obj);
     }
     free(items);
-    if (removal)
+    if (removal) {
+        /* Leaving D0 for good (removal, surprise removal): the queue is purged now, as KMDF
+         * purges power-managed queues in this power-down; the removal purge waits for the rest. */
+        fx_queue_purge(q, false, NULL, NULL);
         return;
+    }
     pthread_mutex_lock(&q->lock);
     fx_queue_wait_zero_locked(q, &q->stop_waiting);
     pthread_mutex_unlock(&q->lock);
