@@ -13,6 +13,8 @@
 
 #include "kmdf/core/fx_driver.h"
 #include "kmdf/core/fx_worker.h"
+#include "platform/exec.h"
+#include "platform/exec_ctx.h"
 #include "platform/machine.h"
 #include "verifier/vf.h"
 #include "wdm/adapter/adapter.h"
@@ -31,13 +33,57 @@ static void fx_dma_trace(const char *ddi, const char *what, NTSTATUS status)
 
 /* ---- the per-device DMA state ---- */
 
+static struct fx_dma_device *to_dma_device(struct fx_object *o)
+{
+    return FX_CONTAINER_OF(o, struct fx_dma_device, obj);
+}
+
+/* Device deletion: leave the PnP/power sequence.  The device's own deletion runs on its PnP
+ * thread; a machine torn down with the driver still bound deletes from the host thread, where
+ * the hook list is no longer walked. */
+static void fx_dma_device_dispose(struct fx_object *obj)
+{
+    struct fx_dma_device *d = to_dma_device(obj);
+
+    if (fx_worker_is_current(d->device->image->worker))
+        fx_device_hook_unregister(d->device, &d->hook);
+    else
+        fx_list_del(&d->hook.link);
+}
+
+/* The last enabler is gone (each held a reference). */
+static void fx_dma_device_destroy(struct fx_object *obj)
+{
+    struct fx_dma_device *d = to_dma_device(obj);
+
+    FX_ASSERT(d->live == 0);
+    pthread_mutex_destroy(&d->lock);
+}
+
+static const struct fx_object_ops fx_dma_device_ops = {
+    .type = FX_TYPE_OBJECT,
+    .size = sizeof(struct fx_dma_device),
+    .flags = FX_OBJECT_NO_DRIVER_DELETE,
+    .dispose = fx_dma_device_dispose,
+    .destroy = fx_dma_device_destroy,
+};
+
+struct fx_dma_link_args {
+    struct fx_dma_enabler *e;
+    const char *ddi;
+    const void *caller;
+};
+
 /* Links e at the end of its device's enabler list (creation order = power-callback order),
- * creating the device's DMA state and registering its hook with the first enabler.  PnP thread. */
+ * creating the device's DMA state and registering its hook with the first enabler.  On the
+ * device's PnP thread, the only thread that changes the hook list. */
 static NTSTATUS fx_dma_link_work(void *arg)
 {
-    struct fx_dma_enabler *e = arg;
-    struct fx_device *dev = e->device;
+    struct fx_dma_link_args *a = arg;
+    struct fx_device *dev = a->e->device;
     struct fx_dma_device *d = NULL;
+    struct fx_object *obj;
+    NTSTATUS status;
 
     for (struct fx_list *l = dev->hooks.next; l != &dev->hooks; l = l->next) {
         struct fx_device_power_hook *h = FX_CONTAINER_OF(l, struct fx_device_power_hook, link);
@@ -46,62 +92,100 @@ static NTSTATUS fx_dma_link_work(void *arg)
             d = h->ctx;
     }
     if (d == NULL) {
-        d = calloc(1, sizeof(*d));
-        if (d == NULL)
-            return STATUS_INSUFFICIENT_RESOURCES;
+        status = fx_object_create(dev->obj.globals, &fx_dma_device_ops, NULL, &dev->obj, a->ddi,
+                                  a->caller, &obj);
+        if (!NT_SUCCESS(status))
+            return status;
+        d = to_dma_device(obj);
         d->device = dev;
         d->hook.ops = &fx_dma_hook_ops;
         d->hook.ctx = d;
+        pthread_mutex_init(&d->lock, NULL);
         fx_list_init(&d->enablers);
         atomic_init(&d->packet_owner, NULL);
         fx_device_hook_register(dev, &d->hook);
     }
-    fx_list_add_tail(&d->enablers, &e->link);
+    fx_object_reference(&d->obj);
+    pthread_mutex_lock(&d->lock);
+    fx_list_add_tail(&d->enablers, &a->e->link);
     d->live++;
-    e->dma_dev = d;
+    pthread_mutex_unlock(&d->lock);
+    a->e->dma_dev = d;
     return STATUS_SUCCESS;
 }
 
-/* Unlinks e; the last enabler takes the device's DMA state (and its hook) with it. */
-static NTSTATUS fx_dma_unlink_work(void *arg)
+/* Creation is PASSIVE_LEVEL, so a driver creating an enabler off the PnP thread (a work item,
+ * say) can wait for that thread. */
+static NTSTATUS fx_dma_link(struct fx_dma_enabler *e, const char *ddi, const void *caller)
 {
-    struct fx_dma_enabler *e = arg;
-    struct fx_dma_device *d = e->dma_dev;
-
-    fx_list_del(&e->link);
-    e->dma_dev = NULL;
-    if (--d->live != 0)
-        return STATUS_SUCCESS;
-    if (fx_worker_is_current(d->device->image->worker))
-        fx_device_hook_unregister(d->device, &d->hook);
-    else
-        fx_list_del(&d->hook.link); /* machine teardown: the sequence no longer runs */
-    free(d);
-    return STATUS_SUCCESS;
-}
-
-/* The device's hook list and enabler list change only on its PnP thread, where the sequence
- * walks them.  A driver that creates or deletes an enabler elsewhere (a work item, say) waits
- * for the PnP thread; once that thread is gone (teardown) nothing walks the lists any more. */
-static NTSTATUS fx_dma_on_pnp_thread(struct fx_device *dev, NTSTATUS (*fn)(void *), void *arg)
-{
-    struct fx_worker *w = dev->image->worker;
-    NTSTATUS status;
+    struct fx_dma_link_args a = {e, ddi, caller};
+    struct fx_worker *w = e->device->image->worker;
 
     if (w == NULL || fx_worker_is_current(w))
-        return fn(arg);
-    status = fx_worker_call(w, fn, arg);
-    return status == STATUS_DEVICE_NOT_READY ? fn(arg) : status;
+        return fx_dma_link_work(&a);
+    return fx_worker_call(w, fx_dma_link_work, &a);
+}
+
+/* Unlinks e; any thread, IRQL <= DISPATCH_LEVEL (a power walk in progress holds its own
+ * references and skips enablers deleted meanwhile). */
+static void fx_dma_unlink(struct fx_dma_enabler *e)
+{
+    struct fx_dma_device *d = e->dma_dev;
+
+    pthread_mutex_lock(&d->lock);
+    fx_list_del(&e->link);
+    d->live--;
+    pthread_mutex_unlock(&d->lock);
+    e->dma_dev = NULL;
+    fx_object_dereference(&d->obj);
 }
 
 /* ---- the object ---- */
 
+/* PutDmaAdapter is PASSIVE_LEVEL only. */
+struct fx_dma_put_work {
+    struct exec_work work;
+    PDMA_ADAPTER read, write;
+};
+
+static void fx_dma_put_pair(PDMA_ADAPTER read, PDMA_ADAPTER write)
+{
+    if (write != NULL && write != read)
+        wdm_dma_adapter_put(write);
+    if (read != NULL)
+        wdm_dma_adapter_put(read);
+}
+
+static void fx_dma_put_work_fn(struct exec_work *work, void *arg)
+{
+    struct fx_dma_put_work *p = arg;
+
+    (void)work;
+    fx_dma_put_pair(p->read, p->write);
+    free(p);
+}
+
+/* An enabler whose last reference goes above PASSIVE_LEVEL (KMDF defers such a dispose to a
+ * passive-level worker) hands its adapters to a work thread of the machine. */
 static void fx_dma_adapters_put(struct fx_dma_enabler *e)
 {
-    if (e->write.adapter != NULL && e->write.adapter != e->read.adapter)
-        wdm_dma_adapter_put(e->write.adapter);
-    if (e->read.adapter != NULL)
-        wdm_dma_adapter_put(e->read.adapter);
+    struct fx_dma_put_work *p = NULL;
+
+    if (e->read.adapter == NULL)
+        return;
+    if (exec_ctx_self()->level > EXEC_LEVEL_PASSIVE)
+        p = malloc(sizeof(*p));
+    if (p != NULL) {
+        p->read = e->read.adapter;
+        p->write = e->write.adapter;
+        exec_work_init(&p->work, fx_dma_put_work_fn, p);
+        if (!exec_work_queue(e->obj.globals->machine->exec, &p->work)) {
+            free(p);
+            p = NULL;
+        }
+    }
+    if (p == NULL)
+        fx_dma_put_pair(e->read.adapter, e->write.adapter);
     e->read.adapter = e->write.adapter = NULL;
 }
 
@@ -123,7 +207,7 @@ static void fx_dma_enabler_dispose(struct fx_object *obj)
     struct fx_dma_enabler *e = to_dma_enabler(obj);
 
     if (e->dma_dev != NULL)
-        fx_dma_on_pnp_thread(e->device, fx_dma_unlink_work, e);
+        fx_dma_unlink(e);
 }
 
 /* Last reference: the adapters go back (PutDmaAdapter reports SG lists, map registers and common
@@ -387,7 +471,7 @@ NTSTATUS fx_dma_enabler_create(struct fx_device *dev, const WDF_DMA_ENABLER_CONF
     e->common_buffer_alignment = fx_dma_common_buffer_alignment(e);
     e->sg_buffer_size = e->read.sg_list_size > e->write.sg_list_size ? e->read.sg_list_size
                                                                       : e->write.sg_list_size;
-    status = fx_dma_on_pnp_thread(dev, fx_dma_link_work, e);
+    status = fx_dma_link(e, ddi, caller);
     if (!NT_SUCCESS(status))
         goto fail;
     *out = e;
@@ -510,44 +594,94 @@ static NTSTATUS fx_dma_enabler_power_down(struct fx_dma_enabler *e)
     return first;
 }
 
-/* Every enabler of the device, in creation order; callbacks run on the PnP thread at
- * PASSIVE_LEVEL with no framework lock held.  The next link is read before the callbacks, which
- * may delete their own enabler. */
-static NTSTATUS fx_dma_power_down_all(struct fx_dma_device *d)
+/* A snapshot of the device's enablers, each referenced, so the callbacks run with no lock held
+ * and may create or delete enablers. */
+#define FX_DMA_WALK_INLINE 8
+
+struct fx_dma_walk {
+    struct fx_dma_enabler **v;
+    size_t n;
+    struct fx_dma_enabler *inline_v[FX_DMA_WALK_INLINE];
+};
+
+static bool fx_dma_walk_begin(struct fx_dma_device *d, struct fx_dma_walk *w)
+{
+    size_t cap;
+
+    w->n = 0;
+    w->v = w->inline_v;
+    pthread_mutex_lock(&d->lock);
+    cap = d->live;
+    if (cap > FX_DMA_WALK_INLINE) {
+        /* Allocate outside the lock, then take the list as it is by then (it may have grown). */
+        pthread_mutex_unlock(&d->lock);
+        cap += FX_DMA_WALK_INLINE;
+        w->v = malloc(cap * sizeof(*w->v));
+        if (w->v == NULL)
+            return false;
+        pthread_mutex_lock(&d->lock);
+    }
+    for (struct fx_list *l = d->enablers.next; l != &d->enablers && w->n < cap; l = l->next) {
+        struct fx_dma_enabler *e = FX_CONTAINER_OF(l, struct fx_dma_enabler, link);
+
+        fx_object_reference(&e->obj);
+        w->v[w->n++] = e;
+    }
+    pthread_mutex_unlock(&d->lock);
+    return true;
+}
+
+static void fx_dma_walk_end(struct fx_dma_walk *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        fx_object_dereference(&w->v[i]->obj);
+    if (w->v != w->inline_v)
+        free(w->v);
+}
+
+/* An enabler deleted by an earlier callback of the same walk takes no further part. */
+static bool fx_dma_walk_skip(const struct fx_dma_enabler *e)
+{
+    return fx_object_state(&e->obj) != FX_OBJECT_STATE_ALIVE;
+}
+
+static NTSTATUS fx_dma_power_down_walk(const struct fx_dma_walk *w)
 {
     NTSTATUS first = STATUS_SUCCESS;
 
-    for (struct fx_list *l = d->enablers.next, *next; l != &d->enablers; l = next) {
+    for (size_t i = 0; i < w->n; i++) {
         NTSTATUS status;
 
-        next = l->next;
-        status = fx_dma_enabler_power_down(FX_CONTAINER_OF(l, struct fx_dma_enabler, link));
+        if (fx_dma_walk_skip(w->v[i]))
+            continue;
+        status = fx_dma_enabler_power_down(w->v[i]);
         if (!NT_SUCCESS(status) && NT_SUCCESS(first))
             first = status;
     }
     return first;
 }
 
-/* dma_enable hook: after EvtDeviceD0EntryPostInterruptsEnabled.  A failure fails the power-up;
- * as KMDF does (PowerDmaPowerUp failure path), every enabler then gets the power-down walk
- * before the sequence unwinds to EvtDeviceD0ExitPreInterruptsDisabled. */
+/* dma_enable hook: after EvtDeviceD0EntryPostInterruptsEnabled, every enabler in creation order,
+ * on the PnP thread at PASSIVE_LEVEL.  A failure fails the power-up; as KMDF does
+ * (PowerDmaPowerUp failure path), every enabler then gets the power-down walk before the
+ * sequence unwinds to EvtDeviceD0ExitPreInterruptsDisabled. */
 static NTSTATUS fx_dma_hook_enable(struct fx_device *dev, void *ctx, WDF_POWER_DEVICE_STATE state)
 {
-    struct fx_dma_device *d = ctx;
+    struct fx_dma_walk w;
+    NTSTATUS status = STATUS_SUCCESS;
 
     (void)dev;
     (void)state;
-    for (struct fx_list *l = d->enablers.next, *next; l != &d->enablers; l = next) {
-        NTSTATUS status;
-
-        next = l->next;
-        status = fx_dma_enabler_power_up(FX_CONTAINER_OF(l, struct fx_dma_enabler, link));
-        if (!NT_SUCCESS(status)) {
-            fx_dma_power_down_all(d);
-            return status;
-        }
+    if (!fx_dma_walk_begin(ctx, &w))
+        return STATUS_INSUFFICIENT_RESOURCES;
+    for (size_t i = 0; i < w.n && NT_SUCCESS(status); i++) {
+        if (!fx_dma_walk_skip(w.v[i]))
+            status = fx_dma_enabler_power_up(w.v[i]);
     }
-    return STATUS_SUCCESS;
+    if (!NT_SUCCESS(status))
+        fx_dma_power_down_walk(&w);
+    fx_dma_walk_end(&w);
+    return status;
 }
 
 /* dma_disable hook: after the power-managed queues stopped, before
@@ -555,9 +689,16 @@ static NTSTATUS fx_dma_hook_enable(struct fx_device *dev, void *ctx, WDF_POWER_D
 static NTSTATUS fx_dma_hook_disable(struct fx_device *dev, void *ctx,
                                     WDF_POWER_DEVICE_STATE state)
 {
+    struct fx_dma_walk w;
+    NTSTATUS status;
+
     (void)dev;
     (void)state;
-    return fx_dma_power_down_all(ctx);
+    if (!fx_dma_walk_begin(ctx, &w))
+        return STATUS_INSUFFICIENT_RESOURCES;
+    status = fx_dma_power_down_walk(&w);
+    fx_dma_walk_end(&w);
+    return status;
 }
 
 static const struct fx_device_power_hook_ops fx_dma_hook_ops = {

@@ -79,7 +79,7 @@ struct fx_dma_enabler {
     bool fill_failed;             /* the last Fill failed: Disable and Flush are skipped */
     bool enable_failed;           /* the last Enable failed: Flush is skipped */
 
-    struct fx_list link;          /* in dma_dev->enablers (creation order); PnP thread */
+    struct fx_list link;          /* in dma_dev->enablers (creation order); dma_dev->lock */
 };
 
 static inline struct fx_dma_enabler *to_dma_enabler(struct fx_object *o)
@@ -216,9 +216,15 @@ void fx_dma_packet_token_release(struct fx_dma_enabler *e, const void *owner);
 
 /* ---- the per-device DMA state (fx_dmaenabler.c) ---- */
 
+/* A framework-internal child object of the device (the driver never sees its handle), created
+ * with the device's first enabler and deleted with the device.  Each linked enabler holds a
+ * reference on it, so an enabler deleted after the device's own cleanup can still unlink. */
 struct fx_dma_device {
+    struct fx_object obj;               /* first, as for every object */
     struct fx_device *device;
-    struct fx_device_power_hook hook;   /* dma_enable / dma_disable: the power callbacks */
+    struct fx_device_power_hook hook;   /* dma_enable / dma_disable: the power callbacks; the hook
+                                           list changes on the device's PnP thread only */
+    pthread_mutex_t lock;               /* enablers, live; never held across a callback */
     struct fx_list enablers;            /* struct fx_dma_enabler.link, creation order */
     size_t live;                        /* enablers linked */
     _Atomic(const void *) packet_owner; /* DMA v2 packet token */
