@@ -44,7 +44,7 @@ static void fx_interrupt_work_done(struct fx_interrupt *irq)
     wdm_spinlock_release(&irq->lock, "EvtInterruptWorkItem", NULL);
 }
 
-/* PASSIVE_LEVEL on a work thread. */
+/* PASSIVE_LEVEL on a work thread; the object's dispose waits for the gate. */
 static void fx_interrupt_work_thunk(struct exec_work *work, void *arg)
 {
     struct fx_interrupt *irq = arg;
@@ -54,7 +54,7 @@ static void fx_interrupt_work_thunk(struct exec_work *work, void *arg)
     irq->config.EvtInterruptWorkItem(fx_interrupt_handle(irq), fx_object_handle(irq->parent));
     fx_serial_leave(&irq->serial);
     fx_interrupt_work_done(irq);
-    fx_object_dereference(&irq->obj);
+    fx_work_gate_exit(&irq->gate);
 }
 
 bool fx_interrupt_queue_dpc(struct fx_interrupt *irq)
@@ -72,11 +72,11 @@ bool fx_interrupt_queue_work(struct fx_interrupt *irq)
     if (irq->work_pending++ == 0)
         exec_event_reset(&irq->work_idle);
     wdm_spinlock_release(&irq->lock, "WdfInterruptQueueWorkItemForIsr", NULL);
-    fx_object_reference(&irq->obj);
+    fx_work_gate_start(&irq->gate);
     if (exec_work_queue(fx_irq_exec(&irq->obj), &irq->work))
         return true;
     fx_interrupt_work_done(irq);
-    fx_object_dereference(&irq->obj);
+    fx_work_gate_exit(&irq->gate);
     return false;
 }
 
@@ -100,6 +100,7 @@ static void fx_interrupt_dispose(struct fx_object *obj)
         return;
     exec_dpc_flush(fx_irq_exec(obj));
     exec_event_wait(&irq->work_idle, UINT64_MAX);
+    fx_work_gate_drain(&irq->gate);
     fx_interrupt_set_remove(irq->set, irq);
 }
 

@@ -50,7 +50,8 @@ struct fx_interrupt {
     _Atomic bool enabled;          /* EvtInterruptEnable returned success, Disable not called */
 
     struct exec_dpc dpc;           /* EvtInterruptDpc; holds a reference while queued */
-    struct exec_work work;         /* EvtInterruptWorkItem; holds a reference while pending */
+    struct exec_work work;         /* EvtInterruptWorkItem */
+    struct fx_work_gate gate;      /* the object's dispose waits for the routine's last access */
     unsigned work_pending;         /* queued or running; under `lock` */
     struct exec_event work_idle;   /* notification: set while work_pending == 0 */
     bool ready;

@@ -99,6 +99,17 @@ void fx_serial_leave(struct fx_serial *s)
         wdm_spinlock_release(&s->spin, "AutomaticSerialization", NULL);
 }
 
+/* ---- work gate ---- */
+
+void fx_work_gate_drain(struct fx_work_gate *g)
+{
+    unsigned i = 0;
+
+    while (atomic_load_explicit(&g->exited, memory_order_acquire) !=
+           atomic_load_explicit(&g->started, memory_order_relaxed))
+        exec_cpu_relax(i++);
+}
+
 /* ---- rundown ---- */
 
 static void fx_rundown_work(struct exec_work *w, void *arg)

@@ -79,6 +79,30 @@ void fx_rundown_init(struct fx_rundown *r, struct fx_object *obj, fx_rundown_fn 
  * The object may be freed when this returns. */
 void fx_rundown_run(struct fx_rundown *r, bool can_wait_here);
 
+/* ---- work gate ----
+ * A work item's callback still touches its object after it has signalled "idle" (it unlocks and
+ * returns); the object may only go once the platform is done with it.  Every queueing counts
+ * in `started`, and the work routine's very last access to the object counts in `exited`;
+ * fx_work_gate_drain returns once they match.  The wait is microseconds long and only at
+ * deletion, after the idle event, so it spins. */
+struct fx_work_gate {
+    _Atomic unsigned long started;
+    _Atomic unsigned long exited;
+};
+
+static inline void fx_work_gate_start(struct fx_work_gate *g)
+{
+    atomic_fetch_add_explicit(&g->started, 1, memory_order_relaxed);
+}
+
+/* The caller's last access to the object that holds g. */
+static inline void fx_work_gate_exit(struct fx_work_gate *g)
+{
+    atomic_fetch_add_explicit(&g->exited, 1, memory_order_release);
+}
+
+void fx_work_gate_drain(struct fx_work_gate *g);
+
 /* The name of a level for reports ("PASSIVE_LEVEL", "DISPATCH_LEVEL", "DIRQL"). */
 const char *fx_irq_level_name(unsigned level);
 

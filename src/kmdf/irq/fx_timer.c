@@ -26,7 +26,7 @@ static void fx_timer_call(struct fx_timer *t)
     atomic_store(&t->thread, NULL);
 }
 
-/* A passive timer's callback, on a work thread. */
+/* A passive timer's callback, on a work thread; the rundown waits for the gate. */
 static void fx_timer_work(struct exec_work *work, void *arg)
 {
     struct fx_timer *t = arg;
@@ -41,7 +41,7 @@ static void fx_timer_work(struct exec_work *work, void *arg)
     if (--t->work_running == 0 && !t->work_queued)
         exec_event_set(&t->work_idle);
     pthread_mutex_unlock(&t->lock);
-    fx_object_dereference(&t->obj);
+    fx_work_gate_exit(&t->gate);
 }
 
 /* Expiry, on the platform's timer thread at DISPATCH_LEVEL.  The object is alive: deletion
@@ -67,7 +67,7 @@ static void fx_timer_fired(struct exec_timer *et, void *arg)
     pthread_mutex_unlock(&t->lock);
     if (!queue)
         return;
-    fx_object_reference(&t->obj);
+    fx_work_gate_start(&t->gate);
     if (exec_work_queue(fx_irq_exec(&t->obj), &t->work))
         return;
     pthread_mutex_lock(&t->lock);
@@ -75,7 +75,7 @@ static void fx_timer_fired(struct exec_timer *et, void *arg)
     if (t->work_running == 0)
         exec_event_set(&t->work_idle);
     pthread_mutex_unlock(&t->lock);
-    fx_object_dereference(&t->obj);
+    fx_work_gate_exit(&t->gate);
 }
 
 bool fx_timer_in_callback(struct fx_timer *t)
@@ -140,7 +140,10 @@ bool fx_timer_stop(struct fx_timer *t, bool wait)
 
 static void fx_timer_wait(struct fx_object *obj)
 {
-    fx_timer_stop_wait(to_timer(obj));
+    struct fx_timer *t = to_timer(obj);
+
+    fx_timer_stop_wait(t);
+    fx_work_gate_drain(&t->gate);
 }
 
 static void fx_timer_dispose(struct fx_object *obj)

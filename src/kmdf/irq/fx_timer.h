@@ -18,7 +18,8 @@ struct fx_timer {
     bool passive;                  /* WdfExecutionLevelPassive: callback on a work thread */
     uint64_t period_ns;            /* 0: one-shot */
     struct exec_timer timer;
-    struct exec_work work;         /* passive callbacks; holds a reference while queued */
+    struct exec_work work;         /* passive callbacks */
+    struct fx_work_gate gate;      /* the rundown waits for the work routine's last access */
     pthread_mutex_t lock;          /* everything below */
     bool work_queued;
     unsigned work_running;

@@ -10,7 +10,7 @@
 #include "kmdf/fx_globals.h"
 #include "wdm/wdm_irql.h"
 
-/* On a work thread at PASSIVE_LEVEL; the queue's reference keeps the object alive. */
+/* On a work thread at PASSIVE_LEVEL.  The object is alive: its rundown waits for the gate. */
 static void fx_workitem_thunk(struct exec_work *work, void *arg)
 {
     struct fx_workitem *w = arg;
@@ -32,7 +32,7 @@ static void fx_workitem_thunk(struct exec_work *work, void *arg)
     if (--w->running == 0 && !w->enqueued)
         exec_event_set(&w->idle);
     pthread_mutex_unlock(&w->lock);
-    fx_object_dereference(&w->obj);
+    fx_work_gate_exit(&w->gate);
 }
 
 void fx_workitem_enqueue(struct fx_workitem *w)
@@ -46,7 +46,7 @@ void fx_workitem_enqueue(struct fx_workitem *w)
     exec_event_reset(&w->idle);
     pthread_mutex_unlock(&w->lock);
 
-    fx_object_reference(&w->obj);
+    fx_work_gate_start(&w->gate);
     if (exec_work_queue(fx_irq_exec(&w->obj), &w->work))
         return;
     /* The work threads have stopped (machine teardown): it will never run. */
@@ -55,7 +55,7 @@ void fx_workitem_enqueue(struct fx_workitem *w)
     if (w->running == 0)
         exec_event_set(&w->idle);
     pthread_mutex_unlock(&w->lock);
-    fx_object_dereference(&w->obj);
+    fx_work_gate_exit(&w->gate);
 }
 
 void fx_workitem_flush(struct fx_workitem *w)
@@ -70,7 +70,10 @@ bool fx_workitem_in_callback(struct fx_workitem *w)
 
 static void fx_workitem_wait(struct fx_object *obj)
 {
-    fx_workitem_flush(to_workitem(obj));
+    struct fx_workitem *w = to_workitem(obj);
+
+    fx_workitem_flush(w);
+    fx_work_gate_drain(&w->gate);
 }
 
 static void fx_workitem_dispose(struct fx_object *obj)

@@ -15,7 +15,8 @@ struct fx_workitem {
     struct fx_object *parent;      /* ParentObject; constant */
     PFN_WDF_WORKITEM fn;
     struct fx_serial serial;
-    struct exec_work work;         /* holds a reference on obj while queued */
+    struct exec_work work;
+    struct fx_work_gate gate;      /* the rundown waits for the routine's last access */
     pthread_mutex_t lock;          /* enqueued, running and the idle event's state */
     bool enqueued;
     unsigned running;
