@@ -8,7 +8,6 @@
 #include "wdm/ioaccess.h"
 
 #include <errno.h>
-#include <stdatomic.h>
 #include <stdint.h>
 
 #include "platform/exec_ctx.h"
@@ -17,16 +16,19 @@
 
 /* The WDK's accessors are memory barriers: stores the driver made before a register write (to a
  * descriptor in a common buffer, say) are visible before the write reaches the device, and loads
- * after a register read see what the device wrote before it returned that value.  On x86-64 both
- * fences compile to nothing but keep the compiler from moving the driver's accesses. */
+ * after a register read see what the device wrote before it returned that value.  Between threads
+ * that ordering comes from the dispatch itself: every model access synchronizes with the device's
+ * worker through the model's lock or its kick event.  What remains is the compiler, which must not
+ * move the driver's accesses across the call (on x86-64 the hardware fences would be no-ops anyway,
+ * and ThreadSanitizer rejects stand-alone fences). */
 static inline void io_fence_before_write(void)
 {
-    atomic_thread_fence(memory_order_release);
+    __asm__ __volatile__("" ::: "memory");
 }
 
 static inline void io_fence_after_read(void)
 {
-    atomic_thread_fence(memory_order_acquire);
+    __asm__ __volatile__("" ::: "memory");
 }
 
 /* What a read returns when nothing answers: all ones, like a PCI master abort. */
