@@ -10,6 +10,8 @@
 
 /* ---- sgdma registers ---- */
 #define SG_RESET 0x028
+#define SG_INT_STATUS 0x030
+#define SG_INT_MASK 0x034
 #define SG_CH(c) (0x100u * ((c) + 1))
 #define SG_CTRL 0x00
 #define SG_STATUS 0x04
@@ -17,10 +19,12 @@
 #define SG_RING_SIZE 0x10
 #define SG_HEAD 0x14
 #define SG_TAIL 0x18
+#define SG_COALESCE_COUNT 0x20
 #define SG_CTRL_RUN 0x1
 #define SG_CTRL_CH_RESET 0x4
 #define SG_STATE_ERROR 2
 #define SG_DESC_SHORT 0x4
+#define SG_FLAG_INT_ON_COMPLETE 0x1
 #define SG_RING 1024u
 
 /* ---- pktdma registers ---- */
@@ -59,6 +63,9 @@ typedef struct _CHANNEL {
     ULONG64 LastAddress;         /* first element of the last SG list */
     DRV_DMATX_RESULT *Result;
     KEVENT Done;                 /* interrupt mode: the DPC finished the transaction */
+    BOOLEAN NeedReset;           /* sgdma interrupt mode: restart the ring at PASSIVE_LEVEL */
+    WDFINTERRUPT SgInterrupt;    /* sgdma interrupt mode: this channel's MSI message */
+    ULONG SgIsrBits;             /* causes the ISR took from INT_STATUS (interrupt lock) */
 } CHANNEL;
 
 static DRV_DMATX_CONFIG Cfg = {
@@ -92,6 +99,9 @@ static VOID SgStartRing(CHANNEL *C)
     Wr(b + SG_RING_BASE, C->RingLa.LowPart);
     Wr(b + SG_RING_BASE + 4, (ULONG)C->RingLa.HighPart);
     Wr(b + SG_RING_SIZE, SG_RING);
+    /* Interrupt mode: one DONE per transfer, from its last descriptor (INT_ON_COMPLETE). */
+    if (Cfg.Interrupts)
+        Wr(b + SG_COALESCE_COUNT, 0);
     Wr(b + SG_CTRL, SG_CTRL_RUN);
     C->Tail = 0;
 }
@@ -143,18 +153,48 @@ static BOOLEAN EvtProgramDma(WDFDMATRANSACTION Transaction, WDFDEVICE Dev, WDFCO
         devoff += SgList->Elements[i].Length;
         C->Tail = (C->Tail + 1) % SG_RING;
     }
+    if (Cfg.Interrupts)
+        C->Desc[(C->Tail + SG_RING - 1) % SG_RING].Flags = SG_FLAG_INT_ON_COMPLETE;
     KeMemoryBarrier();
     Wr(SG_CH(C->SgIndex) + SG_TAIL, C->Tail);
     return TRUE;
 }
 
-/* Waits for the transfer in flight; returns the bytes it moved and whether the device failed. */
-static size_t WaitTransfer(CHANNEL *C, BOOLEAN *Failed)
+/* sgdma: TRUE when the transfer in flight has finished (*Bytes credited up to the first short
+ * descriptor: the framework re-stages the rest) or its channel stopped on an error (*Failed,
+ * *Bytes moved before it).  Does not wait. */
+static BOOLEAN SgCheck(CHANNEL *C, size_t *Bytes, BOOLEAN *Failed)
 {
-    size_t bytes = 0;
+    ULONG b = SG_CH(C->SgIndex);
+    ULONG done = (Rd(b + SG_HEAD) + SG_RING - C->First) % SG_RING;
     ULONG i;
 
+    *Bytes = 0;
     *Failed = FALSE;
+    if ((Rd(b + SG_STATUS) & 3) == SG_STATE_ERROR) {
+        for (i = 0; i <= done && i < C->Count; i++)
+            *Bytes += C->Desc[(C->First + i) % SG_RING].BytesDone;
+        *Failed = TRUE;
+        return TRUE;
+    }
+    if (done < C->Count)
+        return FALSE;
+    for (i = 0; i < C->Count; i++) {
+        SG_DESC *d = &C->Desc[(C->First + i) % SG_RING];
+
+        *Bytes += d->BytesDone;
+        if (d->Status & SG_DESC_SHORT)
+            break;
+    }
+    return TRUE;
+}
+
+/* Polling mode: waits for the transfer in flight; returns the bytes it moved and whether the
+ * device failed (an sgdma channel is restarted then). */
+static size_t WaitTransfer(CHANNEL *C, BOOLEAN *Failed)
+{
+    size_t bytes;
+
     if (!Cfg.SgDevice) {
         ULONG st;
 
@@ -165,30 +205,10 @@ static size_t WaitTransfer(CHANNEL *C, BOOLEAN *Failed)
         *Failed = (st & PK_ERROR) != 0;
         return bytes;
     }
-    for (;;) {
-        ULONG b = SG_CH(C->SgIndex);
-        ULONG head = Rd(b + SG_HEAD);
-        ULONG done = (head + SG_RING - C->First) % SG_RING;
-
-        if ((Rd(b + SG_STATUS) & 3) == SG_STATE_ERROR) {
-            for (i = 0; i <= done && i < C->Count; i++)
-                bytes += C->Desc[(C->First + i) % SG_RING].BytesDone;
-            *Failed = TRUE;
-            SgStartRing(C);
-            return bytes;
-        }
-        if (done >= C->Count)
-            break;
+    while (!SgCheck(C, &bytes, Failed))
         KeStallExecutionProcessor(1);
-    }
-    /* Credit the bytes up to the first short descriptor: the framework re-stages the rest. */
-    for (i = 0; i < C->Count; i++) {
-        SG_DESC *d = &C->Desc[(C->First + i) % SG_RING];
-
-        bytes += d->BytesDone;
-        if (d->Status & SG_DESC_SHORT)
-            break;
-    }
+    if (*Failed)
+        SgStartRing(C);
     return bytes;
 }
 
@@ -306,6 +326,42 @@ static VOID EvtInterruptDpc(WDFINTERRUPT Int, WDFOBJECT Object)
         KeSetEvent(&C->Done, IO_NO_INCREMENT, FALSE);
 }
 
+/* ---- sgdma interrupt mode: one MSI message per channel ---- */
+
+static BOOLEAN SgEvtInterruptIsr(WDFINTERRUPT Int, ULONG MessageID)
+{
+    ULONG c = Int == Chan[1].SgInterrupt ? 1 : 0;
+    ULONG bits = (Rd(SG_INT_STATUS) >> (8 * c)) & 7;
+
+    UNREFERENCED_PARAMETER(MessageID);
+    if (bits == 0)
+        return FALSE;
+    Wr(SG_INT_STATUS, bits << (8 * c));
+    Chan[c].SgIsrBits |= bits;
+    WdfInterruptQueueDpcForIsr(Int);
+    return TRUE;
+}
+
+static VOID SgEvtInterruptDpc(WDFINTERRUPT Int, WDFOBJECT Object)
+{
+    CHANNEL *C = &Chan[Int == Chan[1].SgInterrupt ? 1 : 0];
+    BOOLEAN failed;
+    size_t bytes;
+    ULONG bits;
+
+    UNREFERENCED_PARAMETER(Object);
+    WdfInterruptAcquireLock(Int);
+    bits = C->SgIsrBits;
+    C->SgIsrBits = 0;
+    WdfInterruptReleaseLock(Int);
+    if (bits == 0 || !SgCheck(C, &bytes, &failed))
+        return;
+    /* CH_RESET waits for the engine: the caller restarts the ring at PASSIVE_LEVEL. */
+    C->NeedReset = failed;
+    if (CompleteTransfer(C->Tx, C->Result, bytes, failed))
+        KeSetEvent(&C->Done, IO_NO_INCREMENT, FALSE);
+}
+
 VOID DrvDmaTxTransfer(ULONG Channel, WDF_DMA_DIRECTION Direction, PMDL Mdl, size_t Offset,
                       size_t Length, ULONG DevOffset, size_t MaxLength, DRV_DMATX_RESULT *R)
 {
@@ -344,10 +400,15 @@ VOID DrvDmaTxTransfer(ULONG Channel, WDF_DMA_DIRECTION Direction, PMDL Mdl, size
     }
     if (Misuse == DrvDmaTxMisuseExecuteTwice)
         R->ExecuteStatus = WdfDmaTransactionExecute(tx, C);
-    if (Cfg.Interrupts && !Cfg.SgDevice)
+    if (Cfg.Interrupts) {
         KeWaitForSingleObject(&C->Done, Executive, KernelMode, FALSE, NULL);
-    else if (!RunToCompletion(C, tx, R, Direction, Mdl, Length))
+        if (C->NeedReset) {
+            C->NeedReset = FALSE;
+            SgStartRing(C);
+        }
+    } else if (!RunToCompletion(C, tx, R, Direction, Mdl, Length)) {
         return;
+    }
     (VOID)WdfDmaTransactionRelease(tx);
     if (Misuse == DrvDmaTxMisuseDmaAfterComplete && Cfg.SgDevice) {
         /* Wrong: hands the device a buffer address after the framework unmapped it. */
@@ -447,6 +508,8 @@ static NTSTATUS EvtPrepareHardware(WDFDEVICE Dev, WDFCMRESLIST Raw, WDFCMRESLIST
         Wr(SG_RESET, 1);
         SgStartRing(&Chan[0]);
         SgStartRing(&Chan[1]);
+        if (Cfg.Interrupts)
+            Wr(SG_INT_MASK, 0);
     } else {
         Wr(PK_CTRL, PK_CTRL_RESET);
     }
@@ -500,7 +563,7 @@ static NTSTATUS EvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT Init)
         return st;
     if (Cfg.MaxSgElements != 0)
         WdfDmaEnablerSetMaximumScatterGatherElements(Enabler, Cfg.MaxSgElements);
-    if (Cfg.Interrupts) {
+    if (Cfg.Interrupts && !Cfg.SgDevice) {
         WDF_INTERRUPT_CONFIG ic;
 
         WDF_INTERRUPT_CONFIG_INIT(&ic, EvtInterruptIsr, EvtInterruptDpc);
@@ -512,6 +575,15 @@ static NTSTATUS EvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT Init)
         RtlZeroMemory(&Chan[c], sizeof(Chan[c]));
         Chan[c].SgIndex = c;
         KeInitializeEvent(&Chan[c].Done, NotificationEvent, FALSE);
+        if (Cfg.Interrupts && Cfg.SgDevice) {
+            WDF_INTERRUPT_CONFIG ic;
+
+            /* Created in EvtDriverDeviceAdd: the framework assigns the messages in order. */
+            WDF_INTERRUPT_CONFIG_INIT(&ic, SgEvtInterruptIsr, SgEvtInterruptDpc);
+            st = WdfInterruptCreate(Device, &ic, WDF_NO_OBJECT_ATTRIBUTES, &Chan[c].SgInterrupt);
+            if (!NT_SUCCESS(st))
+                return st;
+        }
         st = WdfDmaTransactionCreate(Enabler, WDF_NO_OBJECT_ATTRIBUTES, &Chan[c].Tx);
         if (!NT_SUCCESS(st))
             return st;

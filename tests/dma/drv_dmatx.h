@@ -36,9 +36,10 @@ typedef struct _DRV_DMATX_CONFIG {
     BOOLEAN SgDevice;             /* TRUE: sgdma registers; FALSE: pktdma */
     BOOLEAN Queue;                /* direct I/O and a sequential default queue whose EvtIoRead/
                                      EvtIoWrite use InitializeUsingRequest */
-    BOOLEAN Interrupts;           /* pktdma: completion through the line interrupt, the ISR and
-                                     the DPC (DmaCompleted* and the next EvtProgramDma run in
-                                     the DPC) instead of polling */
+    BOOLEAN Interrupts;           /* completion through the interrupt (pktdma: its line; sgdma:
+                                     one MSI message per channel), the ISR and the DPC
+                                     (DmaCompleted* and the next EvtProgramDma run in the DPC)
+                                     instead of polling */
 } DRV_DMATX_CONFIG;
 
 /* Set before the device is added. */

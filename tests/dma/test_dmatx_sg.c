@@ -3,7 +3,8 @@
  * maximum length (WdfDmaTransactionSetMaximumLength) and the enabler's; the SG element limit is
  * respected and a buffer that needs more elements per transfer gets STATUS_WDF_TOO_FRAGMENTED;
  * duplex reads and writes in flight together; a device error mid-transaction and a short
- * transfer; a short final transfer's bytes.  No verifier findings for the correct driver.
+ * transfer, both polled and through the MSI interrupts, ISRs and DPCs.  No verifier findings for
+ * the correct driver.
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdmatransaction/nf-wdfdmatransaction-wdfdmatransactioninitialize
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdmatransaction/nf-wdfdmatransaction-wdfdmatransactionsetmaximumlength
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdmatransaction/nf-wdfdmatransaction-wdfdmatransactiondmacompletedwithlength */
@@ -11,11 +12,16 @@
 
 #include "platform/exec_ctx.h"
 #include "platform/fault.h"
+#include "platform/intr.h"
 #include "registry.h"
 #include "test_dmatx_fixture.h"
 
 static const DRV_DMATX_CONFIG sg_cfg = {
     .Profile = WdfDmaProfileScatterGather64Duplex, .MaximumLength = 1u << 20, .SgDevice = TRUE};
+/* The same completed through the two MSI messages, the ISRs and the DPCs. */
+static const DRV_DMATX_CONFIG sg_irq_cfg = {.Profile = WdfDmaProfileScatterGather64Duplex,
+                                            .MaximumLength = 1u << 20, .SgDevice = TRUE,
+                                            .Interrupts = TRUE};
 
 /* Writes `len` bytes at `off` of a scattered buffer to the device and reads them back into a
  * second buffer; checks both transactions and the bytes. */
@@ -143,7 +149,7 @@ static void *duplex_thread(void *p)
     return NULL;
 }
 
-static void test_duplex(void)
+static void test_duplex(const DRV_DMATX_CONFIG *cfg)
 {
     struct dmatx_fixture f;
     struct dmatx_buf seedbuf;
@@ -151,7 +157,7 @@ static void test_duplex(void)
     struct duplex_arg aw, ar;
     pthread_t tw, tr;
 
-    dmatx_up(&f, "sgdma", &sg_cfg);
+    dmatx_up(&f, "sgdma", cfg);
     /* Device memory [0, 128 KiB) holds pattern 7 for the reader. */
     seedbuf = dmatx_buf_new(&f, 32, PHYSMEM_SCATTERED);
     dmatx_fill(seedbuf.va, 128 * 1024, 7);
@@ -168,6 +174,13 @@ static void test_duplex(void)
     CHECK_EQ(ar.failures, 0);
     CHECK_EQ(dmatx_stats(0).transfers, 1 + 200 * 4);
     CHECK_EQ(dmatx_stats(1).transfers, 200 * 4);
+    if (cfg->Interrupts) {
+        struct intr_stats is;
+
+        /* One message per transfer (INT_ON_COMPLETE on its last descriptor). */
+        intr_source_stats(bus_device_intr(f.bus), &is);
+        CHECK_EQ(is.claimed, 1 + 2 * 200 * 4);
+    }
     CHECK_EQ(vf_total(), 0);
     dmatx_down(&f);
 }
@@ -175,7 +188,7 @@ static void test_duplex(void)
 /* dev.desc_error on the 3rd descriptor of a transaction split into 16 KiB single-page-run
  * transfers: the driver ends it with DmaCompletedFinal(bytes done) -> TRUE/STATUS_SUCCESS and
  * completes with its own error; GetBytesTransferred counts what moved before the failure. */
-static void test_device_error_and_short(void)
+static void test_device_error_and_short(const DRV_DMATX_CONFIG *cfg)
 {
     struct fx_dmatx_stats before;
     struct dmatx_fixture f;
@@ -183,7 +196,7 @@ static void test_device_error_and_short(void)
     struct dmatx_buf b, d;
     DRV_DMATX_RESULT w, r;
 
-    dmatx_up(&f, "sgdma", &sg_cfg);
+    dmatx_up(&f, "sgdma", cfg);
     b = dmatx_buf_new(&f, 32, PHYSMEM_CONTIGUOUS);
     d = dmatx_buf_new(&f, 32, PHYSMEM_CONTIGUOUS);
     dmatx_fill(b.va, 128 * 1024, 9);
@@ -222,7 +235,9 @@ int main(void)
 {
     test_basic_and_split_by_set_maximum_length();
     test_split_by_enabler_and_element_limit();
-    test_duplex();
-    test_device_error_and_short();
+    test_duplex(&sg_cfg);
+    test_duplex(&sg_irq_cfg);
+    test_device_error_and_short(&sg_cfg);
+    test_device_error_and_short(&sg_irq_cfg);
     return check_done();
 }
