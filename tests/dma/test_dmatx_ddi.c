@@ -4,7 +4,8 @@
  * DmaCompleted* return/status matrix, SetMaximumLength, GetTransferInfo, Release twice, the
  * Initialize argument checks, STATUS_WDF_BUSY of DMA v2 packet transactions, and the DMA v3
  * DDIs (single transfer, immediate execution, transfer context, Cancel, AllocateResources /
- * FreeResources with reserved map registers).
+ * FreeResources with reserved map registers), and MDL chains: the scatter/gather stage cut back to
+ * whole MDLs that fit the map registers, packet mappings that stop at an MDL's end.
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdmatransaction/nf-wdfdmatransaction-wdfdmatransactiondmacompleted
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdmatransaction/nf-wdfdmatransaction-wdfdmatransactionexecute
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdmatransaction/nf-wdfdmatransaction-wdfdmatransactionallocateresources
@@ -375,10 +376,77 @@ static void test_packet_v3(void)
     dmatx_down(&f);
 }
 
+/* MDL chains.  Scatter/gather: 8 pieces of 2 KiB each straddling a page boundary (2 pages
+ * each) and MaximumLength 16 KiB (5 map registers): a 16 KiB transfer would need 16 registers,
+ * so each transfer is cut back to whole MDLs that fit, 2 pieces = 4 KiB.  Packet (DMA v3): a
+ * mapping stops at the end of the MDL holding its first byte. */
+static void test_mdl_chains(const char *model, const DRV_DMATX_CONFIG *cfg, size_t piece,
+                            size_t piece_offset, size_t stride, ULONG pieces, size_t expect_len)
+{
+    struct dmatx_fixture f;
+    struct dmatx_buf b;
+    PMDL chain[8];
+    WDFDMATRANSACTION tx;
+    size_t total = piece * pieces, seen = 0;
+    ULONG transfers = 0;
+    NTSTATUS st;
+    bool sizes_ok = true;
+
+    dmatx_up(&f, model, cfg);
+    b = dmatx_buf_new(&f, 32, PHYSMEM_BELOW_4G);
+    REQUIRE(pieces <= 8);
+    for (ULONG i = 0; i < pieces; i++) {
+        chain[i] = IoAllocateMdl(b.va + piece_offset + i * stride, (ULONG)piece, FALSE, FALSE,
+                                 NULL);
+        REQUIRE(chain[i] != NULL);
+        MmBuildMdlForNonPagedPool(chain[i]);
+        if (i > 0)
+            chain[i - 1]->Next = chain[i];
+    }
+    tx = new_tx();
+    CHECK_EQ(WdfDmaTransactionInitialize(tx, harness_program, WdfDmaDirectionWriteToDevice,
+                                         chain[0], MmGetMdlVirtualAddress(chain[0]), total),
+             STATUS_SUCCESS);
+    memset(&prog, 0, sizeof(prog));
+    CHECK_EQ(WdfDmaTransactionExecute(tx, NULL), STATUS_SUCCESS);
+    for (;;) {
+        BOOLEAN done;
+
+        transfers++;
+        seen += prog.length;
+        if (prog.length != expect_len)
+            sizes_ok = false;
+        done = completed(tx, PLAIN, 0, &st);
+        if (done || transfers > 64)
+            break;
+    }
+    CHECK_EQ(st, STATUS_SUCCESS);
+    CHECK(sizes_ok);
+    CHECK_EQ(transfers, total / expect_len);
+    CHECK_EQ(seen, total);
+    CHECK_EQ(WdfDmaTransactionGetBytesTransferred(tx), total);
+    CHECK_EQ(WdfDmaTransactionRelease(tx), STATUS_SUCCESS);
+    WdfObjectDelete(tx);
+    for (ULONG i = 0; i < pieces; i++)
+        IoFreeMdl(chain[i]);
+    dmatx_buf_free(&f, &b);
+    CHECK_EQ(vf_total(), 0);
+    dmatx_down(&f);
+}
+
 int main(void)
 {
     test_sg_v2();
     test_packet_v2();
     test_packet_v3();
+    {
+        static const DRV_DMATX_CONFIG sg = {.Profile = WdfDmaProfileScatterGather64,
+                                            .MaximumLength = 16 * 1024, .SgDevice = TRUE};
+        static const DRV_DMATX_CONFIG pkt3 = {.Profile = WdfDmaProfilePacket,
+                                              .MaximumLength = 64 * 1024, .DmaVersion = 3};
+
+        test_mdl_chains("sgdma", &sg, 2048, 3072, 2 * PAGE_SIZE, 8, 4096);
+        test_mdl_chains("pktdma", &pkt3, 8192, 0, 3 * PAGE_SIZE, 3, 8192);
+    }
     return check_done();
 }
