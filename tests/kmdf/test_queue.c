@@ -4,6 +4,8 @@
  * callbacks and WdfIoQueueGetState.
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/dispatching-methods-for-i-o-requests
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/managing-i-o-queues */
+#include <stddef.h>
+
 #include "test_queue_fixture.h"
 
 /* Sequential queue, completing at once: the bytes, statuses and information of a read, a write
@@ -414,8 +416,41 @@ static void test_stop_and_purge(void)
     qf_down(&f);
 }
 
+/* WDF_IO_QUEUE_CONFIG's layout (the WDK's member order on x64) and what the _INIT functions set
+ * (nf-wdfio-wdf_io_queue_config_init: zeroed, Size, PowerManaged = WdfUseDefault, the dispatch
+ * type, NumberOfPresentedRequests = -1 for parallel queues; the _DEFAULT_QUEUE form also sets
+ * DefaultQueue). */
+static void test_config_init(void)
+{
+    WDF_IO_QUEUE_CONFIG c;
+    WDF_REQUEST_PARAMETERS p;
+
+    CHECK_EQ(offsetof(WDF_IO_QUEUE_CONFIG, PowerManaged), 8);
+    CHECK_EQ(offsetof(WDF_IO_QUEUE_CONFIG, DefaultQueue), 13);
+    CHECK_EQ(offsetof(WDF_IO_QUEUE_CONFIG, EvtIoDefault), 16);
+    CHECK_EQ(offsetof(WDF_IO_QUEUE_CONFIG, EvtIoCanceledOnQueue), 72);
+    CHECK_EQ(offsetof(WDF_IO_QUEUE_CONFIG, Settings), 80);
+    CHECK_EQ(offsetof(WDF_IO_QUEUE_CONFIG, Driver), 88);
+    CHECK_EQ(sizeof(WDF_IO_QUEUE_CONFIG), 96);
+    memset(&c, 0xAB, sizeof(c));
+    WDF_IO_QUEUE_CONFIG_INIT(&c, WdfIoQueueDispatchParallel);
+    CHECK_EQ(c.Size, sizeof(c));
+    CHECK_EQ(c.DispatchType, WdfIoQueueDispatchParallel);
+    CHECK_EQ(c.PowerManaged, WdfUseDefault);
+    CHECK_EQ(c.Settings.Parallel.NumberOfPresentedRequests, (ULONG)-1);
+    CHECK(c.DefaultQueue == FALSE && c.EvtIoRead == NULL && c.Driver == NULL);
+    WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&c, WdfIoQueueDispatchSequential);
+    CHECK(c.DefaultQueue == TRUE);
+    CHECK_EQ(c.Settings.Parallel.NumberOfPresentedRequests, 0);
+    memset(&p, 0xAB, sizeof(p));
+    WDF_REQUEST_PARAMETERS_INIT(&p);
+    CHECK_EQ(p.Size, sizeof(p));
+    CHECK_EQ(p.Parameters.Read.Length, 0);
+}
+
 int main(void)
 {
+    test_config_init();
     test_sequential_complete();
     test_parallel_limit();
     test_parallel_unlimited();
