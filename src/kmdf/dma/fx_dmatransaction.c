@@ -187,6 +187,7 @@ static void fx_dmatx_reset(struct fx_dma_transaction *tx)
     tx->single_transfer = fx_dma_enabler_requires_single_transfer(tx->enabler);
     tx->immediate = false;
     tx->request = NULL;
+    tx->request_handle = NULL;
     tx->sg_list = NULL;
     tx->first_staged = false;
 }
@@ -303,6 +304,7 @@ NTSTATUS fx_dmatx_initialize(struct fx_dma_transaction *tx, PFN_WDF_PROGRAM_DMA 
 void fx_dmatx_set_request(struct fx_dma_transaction *tx, struct fx_request *r)
 {
     tx->request = r;
+    tx->request_handle = fx_request_handle(r);
 }
 
 /* ---- Execute ---- */

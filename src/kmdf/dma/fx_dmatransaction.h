@@ -147,7 +147,10 @@ struct fx_dma_transaction {
     size_t current;                       /* bytes of the transfer in flight (0: none) */
     bool single_transfer;
     bool immediate;                       /* v3 DMA_SYNCHRONOUS_CALLBACK */
-    struct fx_request *request;           /* InitializeUsingRequest, kept until Release */
+    struct fx_request *request;           /* InitializeUsingRequest; dereferenced only while
+                                             request_ref is held */
+    WDFREQUEST request_handle;            /* its handle, for GetRequest until Release (the
+                                             request itself may be gone by then) */
     bool request_ref;                     /* the in-flight reference on the request is held */
     bool request_reported;                /* DMA-TX-005 reported for this execution */
 

@@ -311,7 +311,7 @@ WDFREQUEST imp_WdfDmaTransactionGetRequest(PWDF_DRIVER_GLOBALS globals,
     struct fx_dma_transaction *tx =
         tx_resolve(globals, DmaTransaction, "WdfDmaTransactionGetRequest", VF_CALLER());
 
-    return tx != NULL && tx->request != NULL ? fx_request_handle(tx->request) : NULL;
+    return tx != NULL ? tx->request_handle : NULL;
 }
 
 WDFDEVICE imp_WdfDmaTransactionGetDevice(PWDF_DRIVER_GLOBALS globals,
