@@ -245,6 +245,29 @@ dmabox_status_t dmabox_machine_stats(dmabox_machine_t *machine, struct dmabox_ma
 /* Findings of one rule in a stats snapshot, by ID ("POOL-002") or name; 0 if none. */
 uint64_t dmabox_stats_rule(const struct dmabox_machine_stats *stats, const char *rule);
 
+/* ---- DMA statistics (framework and adapter counters) ----
+ * Summed over the DMA objects the machine's drivers have alive now: every WDFDMATRANSACTION
+ * (counts since its creation, reuse included) and the WDM adapters of every WDFDMAENABLER.  A
+ * driver keeps these objects for the life of its device, so read them after the I/O of interest
+ * completed and before the device is removed.  Call it while the machine is quiescent: no I/O in
+ * flight, no power change, removal or unload in progress (the objects are walked without
+ * references).  Any application thread at PASSIVE_LEVEL. */
+struct dmabox_dma_stats {
+    uint64_t enablers;           /* WDFDMAENABLERs alive */
+    uint64_t transaction_objects;/* WDFDMATRANSACTIONs alive */
+    uint64_t transactions;       /* successful WdfDmaTransactionExecute calls */
+    uint64_t program_dma_calls;  /* EvtProgramDma calls (transfers) */
+    uint64_t sg_elements;        /* SG elements handed to EvtProgramDma */
+    uint64_t sg_lists_built;     /* adapter: Get/BuildScatterGatherList[Ex] grants */
+    uint64_t bounce_bytes_in;    /* adapter: copied into bounce pages before the device read */
+    uint64_t bounce_bytes_out;   /* adapter: copied out of bounce pages after the device wrote */
+    uint64_t bounced_pieces;     /* adapter: buffer pieces that went through a bounce page */
+    uint64_t map_registers_peak; /* adapter: the highest peak of one adapter */
+};
+
+/* SUCCESS, INVALID_HANDLE, INVALID_PARAMETER (out NULL), NOT_SUPPORTED (wrong thread). */
+dmabox_status_t dmabox_machine_dma_stats(dmabox_machine_t *machine, struct dmabox_dma_stats *out);
+
 #ifdef __cplusplus
 }
 #endif

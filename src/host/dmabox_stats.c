@@ -7,14 +7,18 @@
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "kmdf/dma/fx_dmaenabler.h"
+#include "kmdf/dma/fx_dmatransaction.h"
 #include "kmdf/kmdf_machine.h"
 #include "platform/bus.h"
 #include "platform/intr.h"
 #include "platform/iommu.h"
 #include "platform/machine.h"
 #include "verifier/vf.h"
+#include "wdm/adapter/adapter.h"
 #include "wdm/wdm_machine.h"
 
 _Static_assert(VF_RULE_COUNT <= DMABOX_STATS_MAX_RULES, "dmabox_machine_stats.rules too small");
@@ -130,4 +134,77 @@ uint64_t dmabox_stats_rule(const struct dmabox_machine_stats *stats, const char 
         if (strcmp(stats->rules[i].id, rule) == 0 || strcmp(stats->rules[i].name, rule) == 0)
             return stats->rules[i].count;
     return 0;
+}
+
+/* One adapter's counters into the DMA totals. */
+static void dma_stats_adapter(PDMA_ADAPTER adapter, struct dmabox_dma_stats *out)
+{
+    struct wdm_dma_adapter_stats as;
+
+    if (adapter == NULL || wdm_dma_adapter_get_stats(adapter, &as) != 0)
+        return;
+    out->sg_lists_built += as.sg_lists_built;
+    out->bounce_bytes_in += as.bounce_bytes_in;
+    out->bounce_bytes_out += as.bounce_bytes_out;
+    out->bounced_pieces += as.bounced_pieces;
+    if (as.map_registers_peak > out->map_registers_peak)
+        out->map_registers_peak = as.map_registers_peak;
+}
+
+/* Walks the live handles: transactions give their own counters (fx_dmatx_get_stats), enablers
+ * their adapters' (a duplex enabler has two, a simplex one the same adapter twice). */
+static void dma_stats_collect(struct machine *m, struct dmabox_dma_stats *out)
+{
+    struct kmdf_machine *k = kmdf_of(m);
+    WDFOBJECT *handles;
+    size_t n, want;
+
+    memset(out, 0, sizeof(*out));
+    if (k == NULL)
+        return;
+    want = fx_handle_snapshot(&k->handles, NULL, 0);
+    handles = calloc(want + 1, sizeof(*handles));
+    if (handles == NULL)
+        return;
+    n = fx_handle_snapshot(&k->handles, handles, want + 1);
+    if (n > want + 1)
+        n = want + 1;
+    for (size_t i = 0; i < n; i++) {
+        struct fx_object *obj;
+        struct fx_dmatx_stats ts;
+
+        if (fx_handle_lookup(&k->handles, handles[i], &obj) != FX_HANDLE_LIVE)
+            continue;
+        if (fx_object_type(obj) == FX_TYPE_DMA_TRANSACTION &&
+            fx_dmatx_get_stats((WDFDMATRANSACTION)handles[i], &ts)) {
+            out->transaction_objects++;
+            out->transactions += ts.transactions;
+            out->program_dma_calls += ts.transfers;
+            out->sg_elements += ts.sg_elements;
+        } else if (fx_object_type(obj) == FX_TYPE_DMA_ENABLER) {
+            struct fx_dma_enabler *e = to_dma_enabler(obj);
+
+            out->enablers++;
+            dma_stats_adapter(e->read.adapter, out);
+            if (e->write.adapter != e->read.adapter)
+                dma_stats_adapter(e->write.adapter, out);
+        }
+    }
+    free(handles);
+}
+
+dmabox_status_t dmabox_machine_dma_stats(dmabox_machine_t *machine, struct dmabox_dma_stats *out)
+{
+    struct host_obj *o;
+    struct host_call c;
+    dmabox_status_t st;
+
+    if (out == NULL)
+        return STATUS_INVALID_PARAMETER;
+    st = host_enter_obj(&c, machine, HOST_TYPE_MACHINE, HOST_CALL_PASSIVE, &o);
+    if (st != STATUS_SUCCESS)
+        return st;
+    dma_stats_collect(FX_CONTAINER_OF(o, struct dmabox_machine, obj)->m, out);
+    host_leave_obj(&c, o);
+    return STATUS_SUCCESS;
 }

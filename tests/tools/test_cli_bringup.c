@@ -1,4 +1,4 @@
-/* test_cli_run.c - `dmabox run` as `make demo` runs it, for both devices (tests/tools): exit 0, a
+/* test_cli_bringup.c - `dmabox bringup` as `make demo` runs it, for both devices (tests/tools): exit 0, a
  * text report that says it is the device bring-up job and that every byte was verified; and runs
  * that make the job split: descriptors capped by max_desc_bytes (and batches capped by the ring),
  * pktdma transfers capped by max_len, and an alignment requirement. */
@@ -14,9 +14,9 @@ static void check_text_pass(const char *device, struct cli_result *r)
     char line[64];
 
     CLI_CHECK_STATUS(*r, 0);
-    CHECK(strstr(r->out, "dmabox run: device bring-up: the model is driven directly over MMIO, DMA "
-                         "windows and interrupts; the KMDF driver path replaces this with the main "
-                         "job\n") == r->out);
+    CHECK(strstr(r->out, "dmabox bringup: device bring-up: the model is driven directly over MMIO, DMA "
+                         "windows and interrupts; the main job, through the KMDF driver, is "
+                         "`dmabox run`\n") == r->out);
     snprintf(line, sizeof(line), "\ndevice           %s\n", device);
     CHECK(strstr(r->out, line) != NULL);
     CHECK(strstr(r->out, "\nrequests         64 of 64 done\n") != NULL);
@@ -32,7 +32,7 @@ static void check_text_pass(const char *device, struct cli_result *r)
 
 static void run_json(struct jdoc *d, struct cli_result *r, const char *device, const char *option)
 {
-    *r = cli_run("run", "-d", device, "-n", "16", "-s", "3", "-o", option, "--json", NULL);
+    *r = cli_run("bringup", "-d", device, "-n", "16", "-s", "3", "-o", option, "--json", NULL);
     CLI_CHECK_STATUS(*r, 0);
     REQUIRE(jdoc_parse(r->out, d));
     CHECK(jdoc_is(d, "result", "\"pass\""));
@@ -49,10 +49,10 @@ int main(void)
     struct jdoc d;
     uint64_t bytes;
 
-    /* The demo: `dmabox run`, and the same for pktdma. */
-    r = cli_run("run", NULL);
+    /* The demo: `dmabox bringup`, and the same for pktdma. */
+    r = cli_run("bringup", NULL);
     check_text_pass("sgdma", &r);
-    r = cli_run("run", "--device", "pktdma", NULL);
+    r = cli_run("bringup", "--device", "pktdma", NULL);
     check_text_pass("pktdma", &r);
 
     /* sgdma with 512-byte descriptors: every descriptor <= 512 bytes, and requests above

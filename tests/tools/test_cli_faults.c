@@ -1,4 +1,4 @@
-/* test_cli_faults.c - `dmabox run` notices what goes wrong (tests/tools, docs/cli.md): a byte
+/* test_cli_faults.c - `dmabox bringup` notices what goes wrong (tests/tools, docs/cli.md): a byte
  * flipped in device memory (--corrupt-device-memory, through the device's own DMA) is reported as
  * exactly one wrong-data mismatch at the flipped offset with exit status 1, for both devices; an
  * injected descriptor error or short transfer is a device error (exit 1) that stops the run; and
@@ -11,7 +11,7 @@
 
 static void check_corruption(const char *device)
 {
-    struct cli_result r = cli_run("run", "-d", device, "-n", "10", "-s", "5",
+    struct cli_result r = cli_run("bringup", "-d", device, "-n", "10", "-s", "5",
                                   "--corrupt-device-memory", "--json", NULL);
     struct jdoc d, corr, first;
 
@@ -37,7 +37,7 @@ static void check_corruption(const char *device)
     cli_free(&r);
 
     /* The text report names the class and the offset too. */
-    r = cli_run("run", "-d", device, "-n", "10", "-s", "5", "--corrupt-device-memory", NULL);
+    r = cli_run("bringup", "-d", device, "-n", "10", "-s", "5", "--corrupt-device-memory", NULL);
     CLI_CHECK_STATUS(r, 1);
     CHECK(strstr(r.out, "first mismatch   request 5, dst buffer, wrong-data at offset ") != NULL);
     CHECK(strstr(r.out, "\nresult           FAIL\n") != NULL);
@@ -47,7 +47,7 @@ static void check_corruption(const char *device)
 /* A device error stops the run with exit 1 and a message naming what the device reported. */
 static void check_device_error(const char *device, const char *fault, const char *msg)
 {
-    struct cli_result r = cli_run("run", "-d", device, "-n", "8", "--fault", fault, "--json", NULL);
+    struct cli_result r = cli_run("bringup", "-d", device, "-n", "8", "--fault", fault, "--json", NULL);
     struct jdoc d;
 
     CLI_CHECK_STATUS(r, 1);
@@ -65,7 +65,7 @@ static void check_device_error(const char *device, const char *fault, const char
 
 static void check_spurious(const char *device)
 {
-    struct cli_result r = cli_run("run", "-d", device, "-n", "16", "--fault", "dev.spurious_irq=p=0.5",
+    struct cli_result r = cli_run("bringup", "-d", device, "-n", "16", "--fault", "dev.spurious_irq=p=0.5",
                                   "--json", NULL);
     struct jdoc d;
 

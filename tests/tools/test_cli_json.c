@@ -1,4 +1,4 @@
-/* test_cli_json.c - `dmabox run --json` (tests/tools): the output is exactly one JSON object whose
+/* test_cli_json.c - `dmabox bringup --json` (tests/tools): the output is exactly one JSON object whose
  * field names are exactly those documented in docs/cli.md ("JSON fields"), for both devices, and
  * whose values agree with each other: every byte verified, no faults, one claimed interrupt per
  * transfer, the same seed giving the same run. */
@@ -63,7 +63,7 @@ static void check_fields_documented(const struct jdoc *d)
 static void run_json(const char *device, const char *requests, const char *seed, struct jdoc *d,
                      struct cli_result *r)
 {
-    *r = cli_run("run", "--device", device, "--requests", requests, "--seed", seed, "--json", NULL);
+    *r = cli_run("bringup", "--device", device, "--requests", requests, "--seed", seed, "--json", NULL);
     CLI_CHECK_STATUS(*r, 0);
     if (!jdoc_parse(r->out, d)) {
         check_fail(__FILE__, __LINE__, "jdoc_parse", "stdout is not one JSON object");
@@ -79,7 +79,7 @@ static void check_clean_run(const struct jdoc *d, const char *device, uint64_t r
 
     snprintf(want, sizeof(want), "\"%s\"", device);
     CHECK(jdoc_is(d, "device", want));
-    CHECK(jdoc_is(d, "command", "\"run\""));
+    CHECK(jdoc_is(d, "command", "\"bringup\""));
     CHECK(jdoc_is(d, "job", "\"device-bringup\""));
     CHECK(jdoc_is(d, "result", "\"pass\""));
     CHECK(jdoc_is(d, "error", "null"));
@@ -130,7 +130,7 @@ int main(void)
     CHECK(jdoc_u64(&d3, "bytes_h2d") != jdoc_u64(&d1, "bytes_h2d"));    /* another seed */
     cli_free(&r3);
 
-    r3 = cli_run("run", "--device", "sgdma", "--requests", "12", "--seed", "7", "--json", NULL);
+    r3 = cli_run("bringup", "--device", "sgdma", "--requests", "12", "--seed", "7", "--json", NULL);
     CLI_CHECK_STATUS(r3, 0);
     REQUIRE(jdoc_parse(r3.out, &d3));
     CHECK_EQ(jdoc_u64(&d3, "bytes_h2d"), jdoc_u64(&d1, "bytes_h2d"));   /* replay */

@@ -21,15 +21,15 @@ int main(void)
     struct cli_result r;
 
     /* Help. */
-    r = cli_run("run", "--help", NULL);
+    r = cli_run("bringup", "--help", NULL);
     CLI_CHECK_STATUS(r, 0);
-    CHECK(strstr(r.out, "usage: dmabox run") == r.out);
+    CHECK(strstr(r.out, "usage: dmabox bringup") == r.out);
     CHECK(strstr(r.out, "device bring-up: the model is driven directly over MMIO, DMA windows and "
-                        "interrupts; the KMDF driver path replaces this with the main job") != NULL);
+                        "interrupts; the main job, through the KMDF driver, is `dmabox run`") != NULL);
     CHECK(strstr(r.out, "--json") != NULL && strstr(r.out, "--seed") != NULL);
     CHECK(strstr(r.out, "corrupt") == NULL);        /* documented in docs/cli.md, not in --help */
     cli_free(&r);
-    r = cli_run("run", "-h", NULL);
+    r = cli_run("bringup", "-h", NULL);
     CLI_CHECK_STATUS(r, 0);
     cli_free(&r);
     r = cli_run("devices", "--help", NULL);
@@ -51,27 +51,27 @@ int main(void)
     cli_free(&r);
 
     /* Usage errors: exit 2, a message, no report. */
-    USAGE("run", "--bogus");
-    USAGE("run", "-x");
-    USAGE("run", "--requests");
-    USAGE("run", "--requests", "0");
-    USAGE("run", "--requests", "12x");
-    USAGE("run", "--requests", "-3");
-    USAGE("run", "--requests", "");
-    USAGE("run", "--requests", "99999999999999999999999");
-    USAGE("run", "--requests", "1000001");
-    USAGE("run", "--seed", "seven");
-    USAGE("run", "--seed", "-1");
-    USAGE("run", "--device", "nosuch");
-    USAGE("run", "--device");
-    USAGE("run", "--device-option", "noequals");
-    USAGE("run", "--device-option", "=1");
-    USAGE("run", "--device-option", "bogus=1");             /* the model refuses it at plug */
-    USAGE("run", "--device", "pktdma", "--device-option", "max_len=12");   /* out of range */
-    USAGE("run", "--fault", "dev.stall");
-    USAGE("run", "--fault", "dev.stall=p=2");
-    USAGE("run", "stray");
-    USAGE("run", "--json", "--requests", "abc");
+    USAGE("bringup", "--bogus");
+    USAGE("bringup", "-x");
+    USAGE("bringup", "--requests");
+    USAGE("bringup", "--requests", "0");
+    USAGE("bringup", "--requests", "12x");
+    USAGE("bringup", "--requests", "-3");
+    USAGE("bringup", "--requests", "");
+    USAGE("bringup", "--requests", "99999999999999999999999");
+    USAGE("bringup", "--requests", "1000001");
+    USAGE("bringup", "--seed", "seven");
+    USAGE("bringup", "--seed", "-1");
+    USAGE("bringup", "--device", "nosuch");
+    USAGE("bringup", "--device");
+    USAGE("bringup", "--device-option", "noequals");
+    USAGE("bringup", "--device-option", "=1");
+    USAGE("bringup", "--device-option", "bogus=1");             /* the model refuses it at plug */
+    USAGE("bringup", "--device", "pktdma", "--device-option", "max_len=12");   /* out of range */
+    USAGE("bringup", "--fault", "dev.stall");
+    USAGE("bringup", "--fault", "dev.stall=p=2");
+    USAGE("bringup", "stray");
+    USAGE("bringup", "--json", "--requests", "abc");
     USAGE("devices", "--bogus");
     USAGE("devices", "stray");
     USAGE("nosuchcommand");

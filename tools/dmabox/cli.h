@@ -15,6 +15,7 @@ struct cli_command {
 };
 
 int cmd_run(int argc, char **argv);
+int cmd_bringup(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 
 #endif

@@ -1,6 +1,6 @@
-/* cmd_run.c - `dmabox run`: options, the run, the report and the exit status (tools layer).
- * Today `run` is the device bring-up job (bringup.h); the KMDF driver path replaces it with the
- * main job.  Options, JSON fields and exit statuses: docs/cli.md. */
+/* cmd_bringup.c - `dmabox bringup`: options, the run, the report and the exit status (tools layer).
+ * The device bring-up job (bringup.h), kept for device-model work; `dmabox run` (cmd_run.c) is the
+ * main job, through the KMDF driver.  Options, JSON fields and exit statuses: docs/cli.md. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -19,9 +19,9 @@ enum { OPT_CORRUPT = 256 };
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: dmabox run [--device sgdma|pktdma] [--requests N] [--seed S]\n"
+            "usage: dmabox bringup [--device sgdma|pktdma] [--requests N] [--seed S]\n"
             "                  [--device-option NAME=VALUE]... [--fault SITE=SPEC]... [--json] [--help]\n\n"
-            "Today's job is the %s.\n\n"
+            "This is the %s.\n\n"
             "Creates a machine (default configuration, seeded), plugs the device in slot 0, maps its\n"
             "BAR0 and connects its interrupt, then runs N requests: a seeded pattern is written from a\n"
             "host buffer to device memory and read back into another host buffer, with seeded sizes\n"
@@ -44,9 +44,9 @@ static void usage(FILE *out)
 
 static int bad_usage(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "dmabox run: ");
+    fprintf(stderr, "dmabox bringup: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(dmabox run --help for the options)\n");
+    fprintf(stderr, "\n(dmabox bringup --help for the options)\n");
     return CLI_EXIT_USAGE;
 }
 
@@ -154,7 +154,7 @@ static int parse(int argc, char **argv, struct bringup_opts *o, bool *json)
     return -1;
 }
 
-int cmd_run(int argc, char **argv)
+int cmd_bringup(int argc, char **argv)
 {
     struct bringup_opts o = {.device = "sgdma", .requests = 64, .seed = 1};
     struct bringup *b;
@@ -166,7 +166,7 @@ int cmd_run(int argc, char **argv)
         return rc;
     b = calloc(1, sizeof(*b));
     if (b == NULL) {
-        fprintf(stderr, "dmabox run: out of memory\n");
+        fprintf(stderr, "dmabox bringup: out of memory\n");
         return CLI_EXIT_FAILURE;
     }
     rc = bringup_run(b, &o);
@@ -177,7 +177,7 @@ int cmd_run(int argc, char **argv)
     }
     ok = rc == 0;
     if (b->err[0] != '\0')
-        fprintf(stderr, "dmabox run: %s\n", b->err);
+        fprintf(stderr, "dmabox bringup: %s\n", b->err);
     if (json)
         report_json(stdout, b, ok);
     else

@@ -1,45 +1,42 @@
-/* cmd_run.c - `dmabox run`: options, the run, the report and the exit status (tools layer).
- * Today `run` is the device bring-up job (bringup.h); the KMDF driver path replaces it with the
- * main job.  Options, JSON fields and exit statuses: docs/cli.md. */
+/* cmd_run.c - `dmabox run`, the main job (tools layer): options, the job (drvrun.c), the report
+ * as text or one JSON object, and the exit status.  Options, fields and statuses: docs/cli.md. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "bringup.h"
 #include "cli.h"
-#include "registry.h"
-#include "report.h"
+#include "drvrun.h"
+#include "json.h"
 
 #define MAX_REQUESTS 1000000ull
-
-enum { OPT_CORRUPT = 256 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: dmabox run [--device sgdma|pktdma] [--requests N] [--seed S]\n"
-            "                  [--device-option NAME=VALUE]... [--fault SITE=SPEC]... [--json] [--help]\n\n"
-            "Today's job is the %s.\n\n"
-            "Creates a machine (default configuration, seeded), plugs the device in slot 0, maps its\n"
-            "BAR0 and connects its interrupt, then runs N requests: a seeded pattern is written from a\n"
-            "host buffer to device memory and read back into another host buffer, with seeded sizes\n"
-            "(512 B .. 1 MiB), page-straddling offsets and guard bytes around every buffer; IOMMU\n"
-            "windows are open only while the device works, completion is by interrupt, and every\n"
-            "byte is verified.\n\n"
+            "usage: dmabox run [--device sgdma|pktdma] [--driver PATH.so] [--requests N] [--qd N]\n"
+            "                  [--seed S] [--json] [--help]\n\n"
+            "The main job: the device's reference KMDF driver runs on a simulated machine.\n\n"
+            "Creates a machine (seeded, RAM below and above 4 GiB, verifier recording), plugs the\n"
+            "device in slot 0, loads its reference driver (drivers/<device>/<device>_drv.so of the\n"
+            "build tree, found from the dmabox executable, or --driver), attaches it and opens the\n"
+            "device by the driver's interface class.  Then N requests, QD in flight: each writes a\n"
+            "seeded pattern (512 B .. 4 MiB, misaligned host buffers below/above 4 GiB with guard\n"
+            "bytes, page-straddling device offsets) and reads it back; every byte is verified.\n\n"
             "options:\n"
-            "  -d, --device NAME           device model (default sgdma; see `dmabox devices`)\n"
-            "  -n, --requests N            number of requests, 1..%llu (default 64)\n"
-            "  -s, --seed S                seed of the machine and of the data (default 1)\n"
-            "  -o, --device-option N=V     plug option of the model (repeatable)\n"
-            "  -f, --fault SITE=SPEC       arm a fault site before the requests, SPEC as\n"
-            "                              p=0.01 | n=5 | n=5,every=10 (repeatable)\n"
-            "  -j, --json                  print the report as one JSON object\n"
-            "  -h, --help                  this text\n\n"
-            "exit status: 0 everything verified with no fault, 1 data mismatch, device error, IOMMU\n"
-            "fault or guest error, 2 usage error.\n",
-            REPORT_BRINGUP_NOTE, MAX_REQUESTS);
+            "  -d, --device NAME      sgdma (default) or pktdma\n"
+            "  -D, --driver PATH.so   the driver module to load instead of the built one\n"
+            "  -n, --requests N       number of requests, 1..%llu (default 64)\n"
+            "  -q, --qd N             requests in flight, 1..%u (default 8)\n"
+            "  -s, --seed S           seed of the machine and of the data (default 1)\n"
+            "  -j, --json             print the report as one JSON object\n"
+            "  -h, --help             this text\n\n"
+            "exit status: 0 every byte verified with no verifier finding, IOMMU fault or I/O\n"
+            "error; 1 data, I/O or verifier failure, or the driver could not be loaded/started;\n"
+            "2 usage error (including a --driver file that does not exist).\n",
+            MAX_REQUESTS, DRVRUN_MAX_QD);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -50,7 +47,6 @@ static int bad_usage(const char *fmt, const char *arg)
     return CLI_EXIT_USAGE;
 }
 
-/* A whole unsigned number, decimal or 0x-hexadecimal, in [min, max]. */
 static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
     char *end;
@@ -66,71 +62,44 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     return 0;
 }
 
-/* NAME=VALUE into the option lists; the strings stay those of argv. */
-static int add_device_option(struct bringup_opts *o, char *arg)
-{
-    char *eq = strchr(arg, '=');
-
-    if (eq == NULL || eq == arg || o->noptions == BRINGUP_MAX_OPTIONS)
-        return -1;
-    *eq = '\0';
-    o->option_names[o->noptions] = arg;
-    o->option_values[o->noptions] = eq + 1;
-    o->noptions++;
-    return 0;
-}
-
-/* SITE=SPEC: the spec is parsed now, so a bad one is a usage error. */
-static int add_fault(struct bringup_opts *o, char *arg)
-{
-    char *eq = strchr(arg, '=');
-
-    if (eq == NULL || eq == arg || o->nfaults == BRINGUP_MAX_FAULTS ||
-        fault_spec_parse(eq + 1, &o->fault_specs[o->nfaults]) != 0)
-        return -1;
-    *eq = '\0';
-    o->fault_sites[o->nfaults++] = arg;
-    return 0;
-}
-
 /* Returns -1 when the options are good (run), else the exit status (help or usage error). */
-static int parse(int argc, char **argv, struct bringup_opts *o, bool *json)
+static int parse(int argc, char **argv, struct drvrun_opts *o, bool *json)
 {
     static const struct option options[] = {
-        {"device", required_argument, NULL, 'd'},
-        {"requests", required_argument, NULL, 'n'},
-        {"seed", required_argument, NULL, 's'},
-        {"device-option", required_argument, NULL, 'o'},
-        {"fault", required_argument, NULL, 'f'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {"corrupt-device-memory", no_argument, NULL, OPT_CORRUPT},
-        {NULL, 0, NULL, 0},
+        {"device", required_argument, NULL, 'd'}, {"driver", required_argument, NULL, 'D'},
+        {"requests", required_argument, NULL, 'n'}, {"qd", required_argument, NULL, 'q'},
+        {"seed", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
+    uint64_t v;
     int c;
 
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":d:n:s:o:f:jh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":d:D:n:q:s:jh", options, NULL)) != -1) {
         switch (c) {
         case 'd':
+            if (strcmp(optarg, "sgdma") != 0 && strcmp(optarg, "pktdma") != 0)
+                return bad_usage("unknown device '%s' (sgdma or pktdma)", optarg);
             o->device = optarg;
+            break;
+        case 'D':
+            if (access(optarg, R_OK) != 0)
+                return bad_usage("--driver '%s': no such readable file", optarg);
+            o->driver = optarg;
             break;
         case 'n':
             if (parse_u64(optarg, 1, MAX_REQUESTS, &o->requests) != 0)
                 return bad_usage("bad --requests '%s'", optarg);
             break;
+        case 'q':
+            if (parse_u64(optarg, 1, DRVRUN_MAX_QD, &v) != 0)
+                return bad_usage("bad --qd '%s'", optarg);
+            o->qd = (unsigned)v;
+            break;
         case 's':
             if (parse_u64(optarg, 0, UINT64_MAX, &o->seed) != 0)
                 return bad_usage("bad --seed '%s'", optarg);
-            break;
-        case 'o':
-            if (add_device_option(o, optarg) != 0)
-                return bad_usage("bad --device-option '%s' (NAME=VALUE, at most 16)", optarg);
-            break;
-        case 'f':
-            if (add_fault(o, optarg) != 0)
-                return bad_usage("bad --fault '%s' (SITE=SPEC, at most 8)", optarg);
             break;
         case 'j':
             *json = true;
@@ -138,9 +107,6 @@ static int parse(int argc, char **argv, struct bringup_opts *o, bool *json)
         case 'h':
             usage(stdout);
             return CLI_EXIT_OK;
-        case OPT_CORRUPT:
-            o->corrupt = true;
-            break;
         case ':':
             return bad_usage("option '%s' needs a value", argv[optind - 1]);
         default:
@@ -149,40 +115,139 @@ static int parse(int argc, char **argv, struct bringup_opts *o, bool *json)
     }
     if (optind != argc)
         return bad_usage("unexpected argument '%s'", argv[optind]);
-    if (dmabox_device_model_find(o->device) == NULL)
-        return bad_usage("unknown device '%s' (dmabox devices lists them)", o->device);
     return -1;
+}
+
+static double mb_per_s(const struct drvrun_result *r)
+{
+    return r->elapsed_ns == 0 ? 0.0
+                              : (double)(r->bytes_written + r->bytes_read) * 1e3 / (double)r->elapsed_ns;
+}
+
+static void report_text(FILE *out, const struct drvrun_opts *o, const struct drvrun_result *r,
+                        bool ok)
+{
+    const struct dmabox_dma_stats *d = &r->dma;
+
+    fprintf(out, "dmabox run: the %s reference KMDF driver on a simulated machine\n\n", o->device);
+    fprintf(out, "device           %s\n", o->device);
+    fprintf(out, "driver           %s\n", r->driver_path);
+    fprintf(out, "seed             %llu\n", (unsigned long long)o->seed);
+    fprintf(out, "queue depth      %u\n", o->qd);
+    fprintf(out, "requests         %llu of %llu done (write + read-back)\n",
+            (unsigned long long)r->requests_done, (unsigned long long)o->requests);
+    fprintf(out, "bytes            %llu written, %llu read, %llu verified\n",
+            (unsigned long long)r->bytes_written, (unsigned long long)r->bytes_read,
+            (unsigned long long)r->verified_bytes);
+    fprintf(out, "host buffers     %llu below 4 GiB, %llu above, the rest anywhere\n",
+            (unsigned long long)r->below_4g, (unsigned long long)r->above_4g);
+    fprintf(out, "mismatches       %llu\n", (unsigned long long)r->mismatches);
+    if (r->have_first)
+        fprintf(out, "first mismatch   request %llu, %s, %s at offset %lld: expected 0x%02x, "
+                "found 0x%02x\n", (unsigned long long)r->first_request, r->first_buffer,
+                pattern_class_name(r->first.cls), (long long)r->first.offset, r->first.expected,
+                r->first.found);
+    fprintf(out, "i/o errors       %llu\n", (unsigned long long)r->io_errors);
+    fprintf(out, "transactions     %llu\n", (unsigned long long)d->transactions);
+    fprintf(out, "transfers        %llu (EvtProgramDma calls)\n",
+            (unsigned long long)d->program_dma_calls);
+    fprintf(out, "sg elements      %llu\n", (unsigned long long)d->sg_elements);
+    fprintf(out, "bounce bytes     %llu (%llu in, %llu out)\n",
+            (unsigned long long)(d->bounce_bytes_in + d->bounce_bytes_out),
+            (unsigned long long)d->bounce_bytes_in, (unsigned long long)d->bounce_bytes_out);
+    fprintf(out, "interrupts       %llu\n", (unsigned long long)r->interrupts);
+    if (r->have_dpcs)
+        fprintf(out, "dpcs             %llu\n", (unsigned long long)r->dpcs);
+    else
+        fprintf(out, "dpcs             n/a (the driver does not count them)\n");
+    fprintf(out, "findings         %llu%s%s\n", (unsigned long long)r->findings,
+            r->first_rule != NULL ? ", first rule " : "", r->first_rule != NULL ? r->first_rule : "");
+    fprintf(out, "iommu faults     %llu\n", (unsigned long long)r->iommu_faults);
+    fprintf(out, "dma denied       %llu\n", (unsigned long long)r->dma_denied);
+    fprintf(out, "elapsed          %.3f ms\n", (double)r->elapsed_ns / 1e6);
+    fprintf(out, "throughput       %.1f MB/s\n", mb_per_s(r));
+    fprintf(out, "result           %s\n", ok ? "PASS" : "FAIL");
+}
+
+static void report_json(FILE *out, const struct drvrun_opts *o, const struct drvrun_result *r,
+                        bool ok)
+{
+    const struct dmabox_dma_stats *d = &r->dma;
+    struct json j;
+
+    json_begin(&j, out);
+    json_str(&j, "command", "run");
+    json_str(&j, "job", "kmdf-driver");
+    json_str(&j, "device", o->device);
+    json_str(&j, "driver", r->driver_path);
+    json_u64(&j, "seed", o->seed);
+    json_u64(&j, "qd", o->qd);
+    json_u64(&j, "requests", o->requests);
+    json_u64(&j, "requests_done", r->requests_done);
+    json_u64(&j, "bytes_written", r->bytes_written);
+    json_u64(&j, "bytes_read", r->bytes_read);
+    json_u64(&j, "verified_bytes", r->verified_bytes);
+    json_u64(&j, "buffers_below_4g", r->below_4g);
+    json_u64(&j, "buffers_above_4g", r->above_4g);
+    json_u64(&j, "mismatches", r->mismatches);
+    if (r->have_first) {
+        json_object_begin(&j, "first_mismatch");
+        json_u64(&j, "request", r->first_request);
+        json_str(&j, "buffer", r->first_buffer);
+        json_str(&j, "class", pattern_class_name(r->first.cls));
+        json_i64(&j, "offset", r->first.offset);
+        json_u64(&j, "expected", r->first.expected);
+        json_u64(&j, "found", r->first.found);
+        json_object_end(&j);
+    } else {
+        json_null(&j, "first_mismatch");
+    }
+    json_u64(&j, "io_errors", r->io_errors);
+    json_u64(&j, "transactions", d->transactions);
+    json_u64(&j, "transfers", d->program_dma_calls);
+    json_u64(&j, "sg_elements", d->sg_elements);
+    json_u64(&j, "bounce_bytes", d->bounce_bytes_in + d->bounce_bytes_out);
+    json_u64(&j, "interrupts", r->interrupts);
+    if (r->have_dpcs)
+        json_u64(&j, "dpcs", r->dpcs);
+    else
+        json_null(&j, "dpcs");
+    json_u64(&j, "findings", r->findings);
+    json_u64(&j, "iommu_faults", r->iommu_faults);
+    json_u64(&j, "dma_denied", r->dma_denied);
+    json_u64(&j, "elapsed_ns", r->elapsed_ns);
+    json_double(&j, "mb_per_s", mb_per_s(r));
+    if (r->err[0] != '\0')
+        json_str(&j, "error", r->err);
+    else
+        json_null(&j, "error");
+    json_str(&j, "result", ok ? "pass" : "fail");
+    json_end(&j);
 }
 
 int cmd_run(int argc, char **argv)
 {
-    struct bringup_opts o = {.device = "sgdma", .requests = 64, .seed = 1};
-    struct bringup *b;
+    struct drvrun_opts o = {.device = "sgdma", .requests = 64, .qd = 8, .seed = 1};
+    struct drvrun_result *r;
     bool json = false, ok;
     int rc;
 
     rc = parse(argc, argv, &o, &json);
     if (rc >= 0)
         return rc;
-    b = calloc(1, sizeof(*b));
-    if (b == NULL) {
+    r = calloc(1, sizeof(*r));
+    if (r == NULL) {
         fprintf(stderr, "dmabox run: out of memory\n");
         return CLI_EXIT_FAILURE;
     }
-    rc = bringup_run(b, &o);
-    if (rc == -2) {   /* the model refused a --device-option */
-        bad_usage("%s", b->err);
-        free(b);
-        return CLI_EXIT_USAGE;
-    }
-    ok = rc == 0;
-    if (b->err[0] != '\0')
-        fprintf(stderr, "dmabox run: %s\n", b->err);
+    rc = drvrun_run(&o, r);
+    if (r->err[0] != '\0')
+        fprintf(stderr, "dmabox run: %s\n", r->err);
+    ok = rc == 0 && drvrun_passed(&o, r);
     if (json)
-        report_json(stdout, b, ok);
+        report_json(stdout, &o, r, ok);
     else
-        report_text(stdout, b, ok);
-    rc = ok && report_passed(b) ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
-    free(b);
-    return rc;
+        report_text(stdout, &o, r, ok);
+    free(r);
+    return ok ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }

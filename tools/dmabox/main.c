@@ -6,7 +6,8 @@
 #include "cli.h"
 
 static const struct cli_command commands[] = {
-    {"run", "device bring-up: move seeded data to a device and back, verify every byte", cmd_run},
+    {"run", "the main job: a reference KMDF driver moves seeded data to its device and back", cmd_run},
+    {"bringup", "device bring-up: drive the model directly, move data to it and back", cmd_bringup},
     {"devices", "list the device models and their options", cmd_devices},
 };
 

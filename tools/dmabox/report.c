@@ -1,4 +1,4 @@
-/* report.c - the report of `dmabox run` as text or as one JSON object (tools layer).  Field
+/* report.c - the report of `dmabox bringup` as text or as one JSON object (tools layer).  Field
  * names and meanings: docs/cli.md ("JSON fields"); keep the two in step. */
 #include "report.h"
 
@@ -38,7 +38,7 @@ void report_text(FILE *out, const struct bringup *b, bool setup_ok)
     const struct bringup_stats *st = &b->st;
     const struct bringup_platform *p = &b->plat;
 
-    fprintf(out, "dmabox run: %s\n\n", REPORT_BRINGUP_NOTE);
+    fprintf(out, "dmabox bringup: %s\n\n", REPORT_BRINGUP_NOTE);
     fprintf(out, "device           %s\n", b->opts->device);
     fprintf(out, "seed             %llu\n", (unsigned long long)b->opts->seed);
     fprintf(out, "requests         %llu of %llu done\n", (unsigned long long)st->requests_done,
@@ -109,7 +109,7 @@ void report_json(FILE *out, const struct bringup *b, bool setup_ok)
     struct json j;
 
     json_begin(&j, out);
-    json_str(&j, "command", "run");
+    json_str(&j, "command", "bringup");
     json_str(&j, "job", "device-bringup");
     json_str(&j, "device", b->opts->device);
     json_u64(&j, "seed", b->opts->seed);

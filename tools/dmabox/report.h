@@ -11,7 +11,7 @@
 /* The one-line statement of what `run` is today (help text and report header). */
 #define REPORT_BRINGUP_NOTE                                                                     \
     "device bring-up: the model is driven directly over MMIO, DMA windows and interrupts; the " \
-    "KMDF driver path replaces this with the main job"
+    "main job, through the KMDF driver, is `dmabox run`"
 
 /* Did everything verify with no fault: every request done, no mismatch, device error, IOMMU
  * fault, guest error, refused register access or window left open? */
