@@ -429,7 +429,7 @@ VOID DrvDmaTxTransfer(ULONG Channel, WDF_DMA_DIRECTION Direction, PMDL Mdl, size
     }
 }
 
-/* ---- the request path: a sequential default queue, direct I/O ---- */
+/* ---- the request path: a sequential default queue, direct or buffered I/O, I/O controls ---- */
 
 static DRV_DMATX_RESULT IoResult[2];
 
@@ -476,6 +476,16 @@ static VOID EvtIoReadWrite(WDFQUEUE Queue, WDFREQUEST Request, size_t Length,
     bytes = WdfDmaTransactionGetBytesTransferred(C->Tx);
     (VOID)WdfDmaTransactionRelease(C->Tx);
     WdfRequestCompleteWithInformation(Request, R->Status, NT_SUCCESS(R->Status) ? bytes : 0);
+}
+
+static VOID EvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t OutputBufferLength,
+                               size_t InputBufferLength, ULONG IoControlCode)
+{
+    UNREFERENCED_PARAMETER(OutputBufferLength);
+    UNREFERENCED_PARAMETER(InputBufferLength);
+    EvtIoReadWrite(Queue, Request, 0,
+                   ((IoControlCode >> 2) & 1) ? WdfDmaDirectionReadFromDevice
+                                               : WdfDmaDirectionWriteToDevice);
 }
 
 static VOID EvtIoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
@@ -542,7 +552,7 @@ static NTSTATUS EvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT Init)
     pnp.EvtDeviceReleaseHardware = EvtReleaseHardware;
     WdfDeviceInitSetPnpPowerEventCallbacks(Init, &pnp);
     if (Cfg.Queue)
-        WdfDeviceInitSetIoType(Init, WdfDeviceIoDirect);
+        WdfDeviceInitSetIoType(Init, Cfg.BufferedIo ? WdfDeviceIoBuffered : WdfDeviceIoDirect);
     st = WdfDeviceCreate(&Init, WDF_NO_OBJECT_ATTRIBUTES, &Device);
     if (!NT_SUCCESS(st))
         return st;
@@ -552,6 +562,7 @@ static NTSTATUS EvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT Init)
         WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&qc, WdfIoQueueDispatchSequential);
         qc.EvtIoRead = EvtIoRead;
         qc.EvtIoWrite = EvtIoWrite;
+        qc.EvtIoDeviceControl = EvtIoDeviceControl;
         st = WdfIoQueueCreate(Device, &qc, WDF_NO_OBJECT_ATTRIBUTES, WDF_NO_HANDLE);
         if (!NT_SUCCESS(st))
             return st;

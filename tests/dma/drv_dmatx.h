@@ -36,6 +36,7 @@ typedef struct _DRV_DMATX_CONFIG {
     BOOLEAN SgDevice;             /* TRUE: sgdma registers; FALSE: pktdma */
     BOOLEAN Queue;                /* direct I/O and a sequential default queue whose EvtIoRead/
                                      EvtIoWrite use InitializeUsingRequest */
+    BOOLEAN BufferedIo;           /* with Queue: buffered instead of direct read/write I/O */
     BOOLEAN Interrupts;           /* completion through the interrupt (pktdma: its line; sgdma:
                                      one MSI message per channel), the ISR and the DPC
                                      (DmaCompleted* and the next EvtProgramDma run in the DPC)
@@ -73,6 +74,22 @@ VOID DrvDmaTxTransfer(ULONG Channel, WDF_DMA_DIRECTION Direction, PMDL Mdl, size
 WDFDMATRANSACTION DrvDmaTxHandle(ULONG Channel);
 WDFDMAENABLER DrvDmaTxEnabler(VOID);
 WDFDEVICE DrvDmaTxDevice(VOID);
+
+/* I/O controls of the request mode: the function's low bit is the direction (0 write to the
+ * device, 1 read from it); the method is the one named.  READ_IN_DIRECT and WRITE_NEITHER are
+ * combinations WdfDmaTransactionInitializeUsingRequest refuses. */
+#define IOCTL_DMATX_WRITE_BUFFERED \
+    CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_DMATX_READ_BUFFERED \
+    CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_DMATX_WRITE_IN_DIRECT \
+    CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_IN_DIRECT, FILE_ANY_ACCESS)
+#define IOCTL_DMATX_READ_OUT_DIRECT \
+    CTL_CODE(FILE_DEVICE_UNKNOWN, 0x803, METHOD_OUT_DIRECT, FILE_ANY_ACCESS)
+#define IOCTL_DMATX_WRITE_NEITHER \
+    CTL_CODE(FILE_DEVICE_UNKNOWN, 0x804, METHOD_NEITHER, FILE_ANY_ACCESS)
+#define IOCTL_DMATX_READ_IN_DIRECT \
+    CTL_CODE(FILE_DEVICE_UNKNOWN, 0x805, METHOD_IN_DIRECT, FILE_ANY_ACCESS)
 
 /* What the last read (Channel 1) or write (Channel 0) request saw. */
 VOID DrvDmaTxIoResult(ULONG Channel, DRV_DMATX_RESULT *Result);
