@@ -1,7 +1,8 @@
 /* dmabox_stats.c - dmabox_machine_stats (host layer): one snapshot of the machine's counters
  * from every layer: verifier findings by rule, IOMMU faults, WDM pool, live framework objects,
  * the host's own objects and I/O, and per slot the bus and interrupt counters the platform
- * keeps for every model.  Counters move while the machine runs; each is read once. */
+ * keeps for every model.  Counters move while the machine runs; each is read once.
+ * dmabox_machine_dma_stats: the DMA counters of the live transactions and enablers' adapters. */
 #include "host.h"
 
 #include <ntdef.h>
