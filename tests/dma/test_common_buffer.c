@@ -233,6 +233,7 @@ static void test_overrun(void)
     struct dma_fixture f;
     WDFDMAENABLER e;
     WDFCOMMONBUFFER cb, clean;
+    struct vf_finding finding;
     UCHAR *va;
 
     REQUIRE(dma_up(&f, &sgdma_model, &(DRV_DMA_PLAN){0}, true) == STATUS_SUCCESS);
@@ -247,8 +248,24 @@ static void test_overrun(void)
     WdfObjectDelete(clean);
     CHECK_EQ(vf_count(VF_RULE_COMMON_BUFFER_OVERRUN), 0);
     WdfObjectDelete(cb);
+    /* One finding, naming the WDFCOMMONBUFFER (the adapter's own check stays quiet). */
     CHECK_EQ(vf_count(VF_RULE_COMMON_BUFFER_OVERRUN), 1);
     CHECK_EQ(vf_total(), 1);
+    REQUIRE(vf_finding_get(0, &finding) == 0);
+    CHECK(finding.object == (const void *)cb);
+    CHECK(strcmp(finding.ddi, "WdfObjectDelete") == 0);
+    CHECK(strstr(finding.detail, "WDFCOMMONBUFFER of 100 bytes: 1 byte(s) written past its end, "
+                                 "the first at offset +0") != NULL);
+
+    /* With the buffer deleted by its enabler, and two bytes further out. */
+    cb = buffer(e, 4000, -1);
+    ((UCHAR *)WdfCommonBufferGetAlignedVirtualAddress(cb))[4002] = 0x42;
+    WdfObjectDelete(e);
+    CHECK_EQ(vf_count(VF_RULE_COMMON_BUFFER_OVERRUN), 2);
+    REQUIRE(vf_finding_get(1, &finding) == 0);
+    CHECK(finding.object == (const void *)cb);
+    CHECK(strstr(finding.detail, "the first at offset +2") != NULL);
+    CHECK_EQ(vf_total(), 2);
     dma_down(&f);
 }
 

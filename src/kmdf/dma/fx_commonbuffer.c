@@ -9,12 +9,44 @@
 #include "kmdf/dma/fx_dmaenabler.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "verifier/vf.h"
 
+/* The adapter follows every common buffer with at least 64 guard bytes (docs/dma-adapter.md,
+ * src/wdm/adapter/common_buffer.c); the framework checks those first ones itself. */
+#define FX_CB_GUARD_CHECKED 64u
+
+C_ASSERT(sizeof(((struct fx_common_buffer *)0)->guard) == FX_CB_GUARD_CHECKED);
+
+/* Rule DMA-CB-001, named after the WDFCOMMONBUFFER: a CPU write past the buffer's end shows as
+ * changed guard bytes.  The framework reports it with the object's handle and creation site,
+ * then puts the bytes back so the adapter's own check at FreeCommonBuffer does not report the
+ * same overrun a second time (it still reports writes beyond these first bytes). */
+static void fx_common_buffer_check_guard(struct fx_common_buffer *cb)
+{
+    UCHAR *g = (UCHAR *)cb->raw_va + cb->raw_length;
+    size_t count = 0, first = 0;
+
+    for (size_t i = FX_CB_GUARD_CHECKED; i-- > 0;) {
+        if (g[i] != cb->guard[i]) {
+            count++;
+            first = i;
+        }
+    }
+    if (count == 0)
+        return;
+    vf_report(VF_RULE_COMMON_BUFFER_OVERRUN, fx_object_handle(&cb->obj), "WdfObjectDelete",
+              cb->obj.origin,
+              "WDFCOMMONBUFFER of %zu bytes: %zu byte(s) written past its end, the first at "
+              "offset +%zu (its creation is the caller shown)",
+              cb->length, count, (size_t)(g + first - (UCHAR *)cb->va) - cb->length);
+    memcpy(g, cb->guard, FX_CB_GUARD_CHECKED);
+}
+
 /* Delete: the memory goes back to the adapter, which closes the IOMMU window and checks the
- * guard bytes past the end (DMA-CB-001).  The enabler is still alive: this buffer holds a
- * reference on it until destroy. */
+ * rest of the guard bytes.  The enabler is still alive: this buffer holds a reference on it
+ * until destroy. */
 static void fx_common_buffer_dispose(struct fx_object *obj)
 {
     struct fx_common_buffer *cb = to_common_buffer(obj);
@@ -23,6 +55,7 @@ static void fx_common_buffer_dispose(struct fx_object *obj)
     if (a == NULL)
         return;
     cb->adapter = NULL;
+    fx_common_buffer_check_guard(cb);
     a->DmaOperations->FreeCommonBuffer(a, cb->raw_length, cb->raw_la, cb->raw_va, TRUE);
 }
 
@@ -94,6 +127,7 @@ NTSTATUS fx_common_buffer_create(struct fx_dma_enabler *e, size_t length, ULONG 
     }
     cb->adapter = a;
     cb->raw_length = raw_length;
+    memcpy(cb->guard, (UCHAR *)cb->raw_va + raw_length, FX_CB_GUARD_CHECKED);
     cb->length = length;
     cb->alignment = alignment;
     raw = (uint64_t)cb->raw_la.QuadPart;

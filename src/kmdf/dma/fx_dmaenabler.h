@@ -245,6 +245,8 @@ struct fx_common_buffer {
     PHYSICAL_ADDRESS la;
     size_t length;                /* the Length the driver asked for */
     ULONG alignment;              /* the mask applied */
+    UCHAR guard[64];              /* the adapter's first guard bytes after raw_length, as
+                                     allocated (FX_CB_GUARD_CHECKED, fx_commonbuffer.c) */
 };
 
 static inline struct fx_common_buffer *to_common_buffer(struct fx_object *o)
