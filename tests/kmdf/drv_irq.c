@@ -255,8 +255,23 @@ static BOOLEAN DrvEvtInterruptIsr(WDFINTERRUPT Interrupt, ULONG MessageID)
     default:
         break;
     }
-    WdfInterruptQueueDpcForIsr(Interrupt);
+    if (Mode == DRV_IRQ_MODE_WORKITEM)
+        WdfInterruptQueueWorkItemForIsr(Interrupt);
+    else
+        WdfInterruptQueueDpcForIsr(Interrupt);
     return TRUE;
+}
+
+static VOID DrvEvtInterruptWorkItem(WDFINTERRUPT Interrupt, WDFOBJECT AssociatedObject)
+{
+    DRV_IRQ_SEEN *seen = &Seen[IndexOf(Interrupt)];
+
+    if (AssociatedObject != (WDFOBJECT)Device)
+        return;
+    seen->WorkIrql = KeGetCurrentIrql();
+    seen->WorkCpu = DrvIrqProbeCpu();
+    InterlockedIncrement(&seen->WorkCount);
+    KeSetEvent(&DpcEvent, IO_NO_INCREMENT, FALSE);
 }
 
 static VOID DrvEvtInterruptDpc(WDFINTERRUPT Interrupt, WDFOBJECT AssociatedObject)
@@ -495,6 +510,10 @@ static NTSTATUS DrvEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit)
         CreateChecksInAdd();
     for (int i = 0; Mode != DRV_IRQ_MODE_PREPARE && i <= (Mode == DRV_IRQ_MODE_TWO); i++) {
         WDF_INTERRUPT_CONFIG_INIT(&config, DrvEvtInterruptIsr, DrvEvtInterruptDpc);
+        if (Mode == DRV_IRQ_MODE_WORKITEM) {
+            config.EvtInterruptDpc = NULL;
+            config.EvtInterruptWorkItem = DrvEvtInterruptWorkItem;
+        }
         status = CreateInterrupt(&config);
         if (!NT_SUCCESS(status))
             return status;

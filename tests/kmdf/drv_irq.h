@@ -24,6 +24,7 @@ enum drv_irq_mode {
     DRV_IRQ_MODE_TWO = 1,       /* two interrupts in EvtDriverDeviceAdd (one per MSI message) */
     DRV_IRQ_MODE_PREPARE = 2,   /* one per message of each interrupt descriptor, created in
                                    EvtDevicePrepareHardware from its resource lists */
+    DRV_IRQ_MODE_WORKITEM = 3,  /* one interrupt with EvtInterruptWorkItem instead of a DPC */
 };
 
 /* What the ISR does besides reading and clearing the device status and queueing its DPC. */
@@ -67,6 +68,9 @@ typedef struct _DRV_IRQ_SEEN {
     BOOLEAN SecondQueue;
     LONG IsrSawSync;         /* ISR calls that found a synchronize callback inside the lock */
     LONG IsrAfterSync;       /* ISR calls that came after a synchronize callback finished */
+    LONG WorkCount;          /* DRV_IRQ_MODE_WORKITEM: EvtInterruptWorkItem runs */
+    KIRQL WorkIrql;
+    ULONG WorkCpu;
 } DRV_IRQ_SEEN;
 
 /* A copy of what interrupt Index saw (read after DrvIrqWaitDpc returned). */
@@ -79,7 +83,8 @@ VOID DrvIrqSeen(ULONG Index, DRV_IRQ_SEEN *Seen);
 #define DRV_IRQ_CREATE_CHECKS 9
 NTSTATUS DrvIrqCreateStatus(ULONG Check);
 
-/* Waits (PASSIVE_LEVEL) for the next DPC run of any interrupt; Milliseconds 0 waits forever. */
+/* Waits (PASSIVE_LEVEL) for the next DPC (or, DRV_IRQ_MODE_WORKITEM, work item) run of any
+ * interrupt; Milliseconds 0 waits forever. */
 NTSTATUS DrvIrqWaitDpc(ULONG Milliseconds);
 /* Waits until the ISR in DRV_IRQ_ISR_DOUBLE_QUEUE mode has returned and the blocker DPC holds
  * the ISR's CPU; DrvIrqReleaseBlocker lets that CPU's DPC thread go on. */

@@ -193,11 +193,43 @@ static void test_power_cycle(void)
     irq_down(&f);
 }
 
+/* EvtInterruptWorkItem, queued by WdfInterruptQueueWorkItemForIsr, runs at PASSIVE_LEVEL on a
+ * work thread; the ISR itself still runs at DIRQL.
+ * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfinterrupt/nc-wdfinterrupt-evt_wdf_interrupt_workitem */
+static void test_work_item(void)
+{
+    struct irq_fixture f;
+    DRV_IRQ_SEEN seen;
+
+    irq_up(&f, &echo_model, DRV_IRQ_MODE_WORKITEM, FALSE);
+    start(&f);
+    interrupt_once(0x77);
+    DrvIrqSeen(0, &seen);
+    CHECK_EQ(seen.IsrCount, 1);
+    CHECK_EQ(seen.IsrIrql, f.irq.level);
+    CHECK_EQ(seen.Status, 0x77);
+    CHECK_EQ(seen.WorkCount, 1);
+    CHECK_EQ(seen.WorkIrql, PASSIVE_LEVEL);
+    CHECK_EQ(seen.WorkCpu, (ULONG)-1);
+    CHECK_EQ(seen.DpcCount, 0);
+    /* Queueing the DPC of an interrupt that has none is misuse (WDF-INTR-002). */
+    CHECK(DrvIrqQueueDpc(0) == FALSE);
+    CHECK_EQ(vf_count(VF_RULE_INTR_NO_DEFERRED_CALLBACK), 1);
+    CHECK_EQ(vf_total(), 1);
+    interrupt_once(0x78);
+    /* Powering down waits for the work items the ISR queued. */
+    REQUIRE(fx_device_power_down(f.dev, WdfPowerDeviceD3) == STATUS_SUCCESS);
+    DrvIrqSeen(0, &seen);
+    CHECK_EQ(seen.WorkCount, 2);
+    irq_down(&f);
+}
+
 int main(void)
 {
     test_isr_dpc();
     test_double_queue();
     test_synchronize();
     test_power_cycle();
+    test_work_item();
     return check_done();
 }
