@@ -8,57 +8,7 @@
 #include "check.h"
 #include "cli_exec.h"
 #include "json_mini.h"
-
-#define MAX_DOC_FIELDS 64
-
-/* The field names of the "JSON fields" table of docs/cli.md. */
-static size_t doc_fields(char names[][64])
-{
-    FILE *f = fopen(DMABOX_SOURCE_DIR "/docs/cli.md", "r");
-    char line[512];
-    bool in = false;
-    size_t n = 0;
-
-    REQUIRE(f != NULL);
-    while (fgets(line, sizeof(line), f) != NULL) {
-        if (strncmp(line, "### JSON fields", 15) == 0) {
-            in = true;
-            continue;
-        }
-        if (in && strncmp(line, "#", 1) == 0)
-            break;
-        if (in && strncmp(line, "| `", 3) == 0) {
-            char *end = strchr(line + 3, '`');
-            REQUIRE(end != NULL && n < MAX_DOC_FIELDS);
-            *end = '\0';
-            snprintf(names[n++], 64, "%.63s", line + 3);
-        }
-    }
-    fclose(f);
-    return n;
-}
-
-static void check_fields_documented(const struct jdoc *d)
-{
-    char names[MAX_DOC_FIELDS][64];
-    size_t n = doc_fields(names);
-
-    CHECK(n >= 20);
-    CHECK_EQ(d->n, n);
-    for (size_t i = 0; i < n; i++) {
-        if (jdoc_get(d, names[i]) == NULL)
-            check_fail(__FILE__, __LINE__, "documented field", "'%s' missing from the JSON", names[i]);
-        else
-            check_passed++;
-    }
-    for (size_t i = 0; i < d->n; i++) {
-        bool found = false;
-        for (size_t k = 0; k < n; k++)
-            found = found || strcmp(d->f[i].key, names[k]) == 0;
-        if (!found)
-            check_fail(__FILE__, __LINE__, "JSON field", "'%s' not in docs/cli.md", d->f[i].key);
-    }
-}
+#include "cli_docs.h"
 
 static void run_json(const char *device, const char *requests, const char *seed, struct jdoc *d,
                      struct cli_result *r)
@@ -113,13 +63,13 @@ int main(void)
     struct jdoc d1, d2, d3;
 
     run_json("sgdma", "12", "7", &d1, &r1);
-    check_fields_documented(&d1);
+    check_fields_documented("### JSON fields (`dmabox bringup --json`)", &d1);
     check_clean_run(&d1, "sgdma", 12);
     CHECK(jdoc_u64(&d1, "descriptors") > jdoc_u64(&d1, "transfers"));   /* scattered buffers */
     CHECK_EQ(jdoc_u64(&d1, "seed"), 7);
 
     run_json("pktdma", "12", "7", &d2, &r2);
-    check_fields_documented(&d2);
+    check_fields_documented("### JSON fields (`dmabox bringup --json`)", &d2);
     check_clean_run(&d2, "pktdma", 12);
     CHECK_EQ(jdoc_u64(&d2, "descriptors"), 0);
     /* The same seed gives the same requests whatever the device (both can take 1 MiB). */

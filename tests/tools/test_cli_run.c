@@ -8,6 +8,7 @@
 #include "check.h"
 #include "cli_exec.h"
 #include "json_mini.h"
+#include "cli_docs.h"
 
 #define USAGE(...)                                                                             \
     do {                                                                                       \
@@ -31,6 +32,7 @@ static void check_clean(const struct jdoc *d, const char *device, uint64_t reque
 
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
         CHECK(jdoc_get(d, fields[i]) != NULL);
+    check_fields_documented("### JSON fields (`dmabox run --json`)", d);
     snprintf(want, sizeof(want), "\"%s\"", device);
     CHECK(jdoc_is(d, "command", "\"run\""));
     CHECK(jdoc_is(d, "job", "\"kmdf-driver\""));
