@@ -249,7 +249,7 @@ NTSTATUS fx_dmatx_create(struct fx_driver_globals *g, struct fx_dma_enabler *e,
         tx->ops = &fx_dmatx_sg_ops;
         if (fx_dma_enabler_preallocates_sg(e)) {
             tx->sg_buffer = fx_dma_enabler_sg_buffer_get(e, &tx->sg_buffer_size);
-            tx->stats.allocations++;
+            atomic_fetch_add_explicit(&tx->stats.allocations, 1, memory_order_relaxed);
             if (tx->sg_buffer == NULL) {
                 fx_object_discard(obj);
                 return STATUS_INSUFFICIENT_RESOURCES;
@@ -326,7 +326,7 @@ NTSTATUS fx_dmatx_execute(struct fx_dma_transaction *tx, WDFCONTEXT context, con
         fx_object_reference(&tx->request->obj);
         tx->request_ref = true;
     }
-    tx->stats.transactions++;
+    atomic_fetch_add_explicit(&tx->stats.transactions, 1, memory_order_relaxed);
     tx->first_staged = false;
     /* The driver may delete the transaction from inside EvtProgramDma: keep the memory until
      * this call is done with it. */
@@ -361,10 +361,13 @@ void fx_dmatx_program(struct fx_dma_transaction *tx, PSCATTER_GATHER_LIST list)
     for (i = 0; i < list->NumberOfElements; i++)
         len += list->Elements[i].Length;
     tx->current = len;
-    tx->stats.transfers++;
-    tx->stats.sg_elements += list->NumberOfElements;
-    if (list->NumberOfElements > tx->stats.max_elements)
-        tx->stats.max_elements = list->NumberOfElements;
+    atomic_fetch_add_explicit(&tx->stats.transfers, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&tx->stats.sg_elements, list->NumberOfElements,
+                              memory_order_relaxed);
+    if (list->NumberOfElements > atomic_load_explicit(&tx->stats.max_elements,
+                                                      memory_order_relaxed))
+        atomic_store_explicit(&tx->stats.max_elements, list->NumberOfElements,
+                              memory_order_relaxed);
     atomic_store(&tx->in_flight, true);
     /* EvtProgramDma runs at DISPATCH_LEVEL (nc-wdfdmatransaction-evt_wdf_program_dma). */
     KeRaiseIrql(DISPATCH_LEVEL, &old);
@@ -548,12 +551,18 @@ BOOLEAN fx_dmatx_cancel(struct fx_dma_transaction *tx, const char *ddi, const vo
 bool fx_dmatx_get_stats(WDFDMATRANSACTION handle, struct fx_dmatx_stats *out)
 {
     struct machine *m = exec_ctx_self()->machine;
+    struct fx_dma_transaction *tx;
     struct fx_object *obj;
 
     if (m == NULL || m->kmdf == NULL ||
         fx_handle_lookup(&kmdf_of(m)->handles, (WDFOBJECT)handle, &obj) != FX_HANDLE_LIVE ||
         obj->ops->type != FX_TYPE_DMA_TRANSACTION)
         return false;
-    *out = to_dma_transaction(obj)->stats;
+    tx = to_dma_transaction(obj);
+    out->allocations = atomic_load_explicit(&tx->stats.allocations, memory_order_relaxed);
+    out->transfers = atomic_load_explicit(&tx->stats.transfers, memory_order_relaxed);
+    out->sg_elements = atomic_load_explicit(&tx->stats.sg_elements, memory_order_relaxed);
+    out->max_elements = atomic_load_explicit(&tx->stats.max_elements, memory_order_relaxed);
+    out->transactions = atomic_load_explicit(&tx->stats.transactions, memory_order_relaxed);
     return true;
 }

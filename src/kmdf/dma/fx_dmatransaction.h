@@ -179,7 +179,11 @@ struct fx_dma_transaction {
     PVOID reserve_ctx;
     UCHAR transfer_context[DMA_TRANSFER_CONTEXT_SIZE_V1]; /* v3 WDM transfer context */
 
-    struct fx_dmatx_stats stats;          /* written by the thread driving the transaction */
+    /* Counters behind struct fx_dmatx_stats: relaxed atomics, so statistics may be read while
+     * the transaction runs on other threads. */
+    struct {
+        _Atomic uint64_t allocations, transfers, sg_elements, max_elements, transactions;
+    } stats;
 };
 
 static inline struct fx_dma_transaction *to_dma_transaction(struct fx_object *o)
@@ -268,8 +272,9 @@ PMDL fx_dmatx_locate(const struct fx_dma_transaction *tx, size_t pos, size_t *of
 size_t fx_dmatx_pages(const struct fx_dma_transaction *tx, size_t pos, size_t len,
                       size_t limit, size_t *fits_len);
 
-/* Counters of a transaction, for tests (tests/dma).  Returns false if the handle is not a live
- * transaction.  The allocation counter proves a reused transaction allocates nothing. */
+/* Counters of a transaction (tests/dma, host statistics), a snapshot that may be read while the
+ * transaction runs.  Returns false if the handle is not a live transaction on the calling
+ * thread's machine.  The allocation counter proves a reused transaction allocates nothing. */
 bool fx_dmatx_get_stats(WDFDMATRANSACTION handle, struct fx_dmatx_stats *out);
 
 #endif
