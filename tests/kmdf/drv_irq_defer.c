@@ -31,6 +31,8 @@ static WDFDEVICE Device;
 static WDFOBJECT ChildObject;
 static SLOT Slots[DRV_DEFER_SLOTS];
 static LONG Cleanups;
+static LONG IoInside;
+static ULONG IoWindow;
 
 VOID DrvDeferReset(VOID)
 {
@@ -38,6 +40,8 @@ VOID DrvDeferReset(VOID)
     Device = NULL;
     ChildObject = NULL;
     Cleanups = 0;
+    IoInside = 0;
+    IoWindow = 0;
     RtlZeroMemory(Slots, sizeof(Slots));
     for (ULONG i = 0; i < DRV_DEFER_SLOTS; i++) {
         KeInitializeEvent(&Slots[i].RunEvent, SynchronizationEvent, FALSE);
@@ -67,6 +71,8 @@ static VOID Enter(SLOT *s)
 {
     if (InterlockedIncrement(&s->Inside) > 1)
         InterlockedIncrement(&s->Seen.Overlaps);
+    if (ReadAcquire(&IoInside) != 0)
+        InterlockedIncrement(&s->Seen.SawIo);
     s->Seen.Irql = KeGetCurrentIrql();
     s->Seen.Cpu = DrvDeferProbeCpu();
     InterlockedIncrement(&s->Seen.Count);
@@ -251,6 +257,7 @@ VOID DrvDeferSeen(ULONG Slot, DRV_DEFER_SEEN *Seen)
     Seen->Count = ReadAcquire(&s->Seen.Count);
     Seen->Overlaps = ReadAcquire(&s->Seen.Overlaps);
     Seen->Finished = ReadAcquire(&s->Seen.Finished);
+    Seen->SawIo = ReadAcquire(&s->Seen.SawIo);
     Seen->Irql = s->Seen.Irql;
     Seen->Cpu = s->Seen.Cpu;
 }
@@ -295,6 +302,39 @@ LONG DrvDeferCleanups(VOID)
     return ReadAcquire(&Cleanups);
 }
 
+VOID DrvDeferSetIoWindow(ULONG Window)
+{
+    IoWindow = Window;
+}
+
+/* The DPC runs on its CPU's DPC thread; if nothing serialises it with this callback it starts
+ * while the loop waits, which the DPC records (SawIo) and which ends the loop at once. */
+static VOID DrvEvtIoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
+{
+    SLOT *s = &Slots[0];
+    LONG before = ReadAcquire(&s->Seen.Count);
+
+    UNREFERENCED_PARAMETER(Queue);
+    UNREFERENCED_PARAMETER(Length);
+    InterlockedExchange(&IoInside, 1);
+    WdfDpcEnqueue(s->Dpc);
+    for (ULONG i = 0; (IoWindow == 0 || i < IoWindow) && ReadAcquire(&s->Seen.Count) == before;
+         i++)
+        YieldProcessor();
+    InterlockedExchange(&IoInside, 0);
+    WdfRequestCompleteWithInformation(Request, STATUS_SUCCESS, 0);
+}
+
+static NTSTATUS CreateReadQueue(VOID)
+{
+    WDF_IO_QUEUE_CONFIG config;
+
+    WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&config, WdfIoQueueDispatchParallel);
+    config.PowerManaged = WdfFalse;
+    config.EvtIoRead = DrvEvtIoRead;
+    return WdfIoQueueCreate(Device, &config, WDF_NO_OBJECT_ATTRIBUTES, WDF_NO_HANDLE);
+}
+
 /* ---- driver and device ---- */
 
 static NTSTATUS DrvEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit)
@@ -307,13 +347,19 @@ static NTSTATUS DrvEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit)
     if (DeviceKind == DRV_DEFER_DEVICE_PASSIVE_SCOPED) {
         attributes.ExecutionLevel = WdfExecutionLevelPassive;
         attributes.SynchronizationScope = WdfSynchronizationScopeDevice;
-    } else if (DeviceKind == DRV_DEFER_DEVICE_DISPATCH_SCOPED) {
+    } else if (DeviceKind == DRV_DEFER_DEVICE_DISPATCH_SCOPED ||
+               DeviceKind == DRV_DEFER_DEVICE_DISPATCH_SCOPED_IO) {
         attributes.ExecutionLevel = WdfExecutionLevelDispatch;
         attributes.SynchronizationScope = WdfSynchronizationScopeDevice;
     }
     status = WdfDeviceCreate(&DeviceInit, &attributes, &Device);
     if (!NT_SUCCESS(status))
         return status;
+    if (DeviceKind == DRV_DEFER_DEVICE_DISPATCH_SCOPED_IO) {
+        status = CreateReadQueue();
+        if (!NT_SUCCESS(status))
+            return status;
+    }
     WDF_OBJECT_ATTRIBUTES_INIT(&attributes);
     attributes.ParentObject = Device;
     return WdfObjectCreate(&attributes, &ChildObject);

@@ -18,6 +18,8 @@ enum drv_defer_device {
     DRV_DEFER_DEVICE_PLAIN = 0,          /* inherit: dispatch level, no synchronization scope */
     DRV_DEFER_DEVICE_PASSIVE_SCOPED = 1, /* WdfExecutionLevelPassive, WdfSynchronizationScopeDevice */
     DRV_DEFER_DEVICE_DISPATCH_SCOPED = 2,/* WdfExecutionLevelDispatch, WdfSynchronizationScopeDevice */
+    DRV_DEFER_DEVICE_DISPATCH_SCOPED_IO = 3, /* as 2, plus a default parallel queue (not power
+                                            managed) whose EvtIoRead enqueues slot 0's DPC */
 };
 
 /* Which object a new DPC/timer/work item gets as ParentObject. */
@@ -50,6 +52,7 @@ typedef struct _DRV_DEFER_SEEN {
     ULONG Cpu;
     LONG Overlaps;
     LONG Finished;          /* runs that returned */
+    LONG SawIo;             /* runs that started while EvtIoRead was running */
 } DRV_DEFER_SEEN;
 
 VOID DrvDeferReset(VOID);
@@ -79,6 +82,10 @@ WDFTIMER DrvDeferTimer(ULONG Slot);
 WDFWORKITEM DrvDeferWorkItem(ULONG Slot);
 /* The object the slot's DPC/timer/work item was created under (NULL for none). */
 WDFOBJECT DrvDeferParentOf(ULONG Slot);
+/* DRV_DEFER_DEVICE_DISPATCH_SCOPED_IO: each EvtIoRead enqueues slot 0's DPC and then waits for
+ * it to start, for at most Window spins (0: without limit), before it completes the read. */
+VOID DrvDeferSetIoWindow(ULONG Window);
+
 /* Number of EvtCleanupCallback calls on the slots' objects. */
 LONG DrvDeferCleanups(VOID);
 

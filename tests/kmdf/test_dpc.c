@@ -11,8 +11,13 @@
  *   PASSIVE_LEVEL (IRQL-002)
  *     https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdpc/nf-wdfdpc-wdfdpccancel
  *   WdfDpcGetParentObject; the DPC is deleted with its parent
- *     https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdpc/nf-wdfdpc-wdfdpcgetparentobject */
+ *     https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdpc/nf-wdfdpc-wdfdpcgetparentobject
+ *   AutomaticSerialization under WdfSynchronizationScopeDevice: EvtDpcFunc holds the device's
+ *   callback lock, the one EvtIoRead of the device's queue runs under, so the two never overlap
+ *     https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/using-automatic-synchronization */
 #include "drv_irq_defer_fixture.h"
+#include "kmdf/io/fx_io_submit.h"
+#include "platform/exec.h"
 
 static void test_create(void)
 {
@@ -108,10 +113,73 @@ static void test_misuse(void)
     defer_down(&f);
 }
 
+struct read_done {
+    struct exec_event event;
+    NTSTATUS status;
+};
+
+static void io_done(void *ctx, struct fx_io *io, NTSTATUS status, ULONG_PTR info)
+{
+    struct read_done *d = ctx;
+
+    (void)io;
+    (void)info;
+    d->status = status;
+    exec_event_set(&d->event);
+}
+
+/* One read through the device's queue; EvtIoRead enqueues slot 0's DPC and waits (up to the
+ * window) for it to start.  Returns once both the read and the DPC are done. */
+static void read_with_dpc(struct defer_fixture *f, DRV_DEFER_SEEN *seen)
+{
+    char buf[8];
+    struct fx_io_params p = {.major = IRP_MJ_READ, .buffer = buf, .length = sizeof(buf)};
+    struct fx_io *io = NULL;
+    struct read_done d = {.status = STATUS_PENDING};
+
+    exec_event_init(&d.event, true, false);
+    CHECK_EQ(fx_io_submit(f->dev, &p, io_done, &d, &io), STATUS_PENDING);
+    exec_event_wait(&d.event, UINT64_MAX);
+    CHECK_EQ(d.status, STATUS_SUCCESS);
+    DrvDeferWaitRun(0);
+    fx_io_release(io);
+    DrvDeferSeen(0, seen);
+}
+
+static void test_device_scope_serialization(void)
+{
+    struct defer_fixture f;
+    DRV_DEFER_SEEN seen;
+
+    /* Without AutomaticSerialization the DPC starts while EvtIoRead runs: EvtIoRead waits for
+     * it without limit, so this also proves the DPC can run beside the callback at all. */
+    defer_up(&f, DRV_DEFER_DEVICE_DISPATCH_SCOPED_IO);
+    REQUIRE(DrvDeferCreateDpc(0, DRV_DEFER_PARENT_DEVICE, FALSE, 0) == STATUS_SUCCESS);
+    DrvDeferSetIoWindow(0);
+    read_with_dpc(&f, &seen);
+    CHECK_EQ(seen.Count, 1);
+    CHECK_EQ(seen.SawIo, 1);
+    CHECK_EQ(vf_total(), 0);
+    defer_down(&f);
+
+    /* With it, the DPC waits for the device lock EvtIoRead holds: it never starts inside the
+     * read's window, however long EvtIoRead gives it, and runs once the read is done. */
+    defer_up(&f, DRV_DEFER_DEVICE_DISPATCH_SCOPED_IO);
+    REQUIRE(DrvDeferCreateDpc(0, DRV_DEFER_PARENT_DEVICE, TRUE, 0) == STATUS_SUCCESS);
+    DrvDeferSetIoWindow(2000000);
+    read_with_dpc(&f, &seen);
+    CHECK_EQ(seen.Count, 1);
+    CHECK_EQ(seen.SawIo, 0);
+    CHECK_EQ(seen.Irql, DISPATCH_LEVEL);
+    CHECK_EQ(vf_total(), 0);
+    defer_down(&f);
+}
+
 int main(void)
 {
     test_create();
     test_run_queue_cancel();
     test_misuse();
+    test_device_scope_serialization();
     return check_done();
 }

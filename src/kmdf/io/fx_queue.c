@@ -121,6 +121,17 @@ NTSTATUS fx_io_device_get(struct fx_device *dev, struct fx_io_device **out)
     return STATUS_SUCCESS;
 }
 
+struct fx_callback_lock *fx_io_device_sync_lock(struct fx_io_device *iodev, bool passive)
+{
+    pthread_mutex_lock(&iodev->lock);
+    if (!iodev->device_lock_ready) {
+        fx_callback_lock_init(&iodev->device_lock, passive);
+        iodev->device_lock_ready = true;
+    }
+    pthread_mutex_unlock(&iodev->lock);
+    return &iodev->device_lock;
+}
+
 /* ---- effective execution level and synchronization scope ----
  * InheritFromParent walks up the parent chain (queue -> device -> driver); the framework's
  * defaults at the top are WdfExecutionLevelDispatch and WdfSynchronizationScopeNone.
@@ -240,13 +251,7 @@ static void fx_queue_init_fields(struct fx_queue *q, struct fx_io_device *iodev,
     if (scope == WdfSynchronizationScopeQueue) {
         q->cb_lock = &q->queue_lock;
     } else if (scope == WdfSynchronizationScopeDevice) {
-        pthread_mutex_lock(&iodev->lock);
-        if (!iodev->device_lock_ready) {
-            fx_callback_lock_init(&iodev->device_lock, q->passive);
-            iodev->device_lock_ready = true;
-        }
-        pthread_mutex_unlock(&iodev->lock);
-        q->cb_lock = &iodev->device_lock;
+        q->cb_lock = fx_io_device_sync_lock(iodev, q->passive);
     }
     exec_work_init(&q->work, fx_queue_work_fn, q);
     pthread_mutex_init(&q->lock, NULL);

@@ -78,6 +78,11 @@ struct fx_io_device *fx_io_device_of(struct fx_device *dev);
  * STATUS_INVALID_DEVICE_STATE (first use above PASSIVE_LEVEL off the PnP thread). */
 NTSTATUS fx_io_device_get(struct fx_device *dev, struct fx_io_device **out);
 
+/* The SynchronizationScopeDevice lock, initialised by its first user (a queue, or a DPC / timer /
+ * work item / interrupt with AutomaticSerialization) as a passive or spin lock.  Any IRQL <=
+ * DISPATCH_LEVEL. */
+struct fx_callback_lock *fx_io_device_sync_lock(struct fx_io_device *iodev, bool passive);
+
 /* ---- the queue ----
  *
  * Request states as the queue sees them (struct fx_request.state, changed under q->lock):

@@ -17,9 +17,10 @@ static void fx_dpc_thunk(struct exec_dpc *dpc, void *arg)
     struct fx_dpc *d = arg;
 
     (void)dpc;
-    fx_serial_enter(&d->serial);
+    bool serial_taken = fx_serial_enter(&d->serial);
+
     d->fn((WDFDPC)fx_object_handle(&d->obj));
-    fx_serial_leave(&d->serial);
+    fx_serial_leave(&d->serial, serial_taken);
     fx_object_dereference(&d->obj);
 }
 

@@ -30,9 +30,10 @@ static void fx_interrupt_dpc_thunk(struct exec_dpc *dpc, void *arg)
     struct fx_interrupt *irq = arg;
 
     (void)dpc;
-    fx_serial_enter(&irq->serial);
+    bool serial_taken = fx_serial_enter(&irq->serial);
+
     irq->config.EvtInterruptDpc(fx_interrupt_handle(irq), fx_object_handle(irq->parent));
-    fx_serial_leave(&irq->serial);
+    fx_serial_leave(&irq->serial, serial_taken);
     fx_object_dereference(&irq->obj);
 }
 
@@ -50,9 +51,10 @@ static void fx_interrupt_work_thunk(struct exec_work *work, void *arg)
     struct fx_interrupt *irq = arg;
 
     (void)work;
-    fx_serial_enter(&irq->serial);
+    bool serial_taken = fx_serial_enter(&irq->serial);
+
     irq->config.EvtInterruptWorkItem(fx_interrupt_handle(irq), fx_object_handle(irq->parent));
-    fx_serial_leave(&irq->serial);
+    fx_serial_leave(&irq->serial, serial_taken);
     fx_interrupt_work_done(irq);
     fx_work_gate_exit(&irq->gate);
 }

@@ -7,9 +7,9 @@
 
 #include "kmdf/core/fx_device.h"
 #include "kmdf/fx_globals.h"
+#include "kmdf/io/fx_queue.h"
 #include "platform/exec_ctx.h"
 #include "platform/machine.h"
-#include "wdm/wdm_spinlock.h"
 
 struct fx_device *fx_irq_device_of(struct fx_object *obj)
 {
@@ -53,50 +53,58 @@ const char *fx_irq_level_name(unsigned level)
 
 /* ---- AutomaticSerialization ---- */
 
+static struct fx_queue *fx_serial_queue_of(struct fx_object *obj)
+{
+    for (; obj != NULL; obj = fx_object_parent(obj))
+        if (fx_object_type(obj) == FX_TYPE_QUEUE)
+            return to_queue(obj);
+    return NULL;
+}
+
 NTSTATUS fx_serial_init(struct fx_serial *s, struct fx_object *parent, bool automatic,
                         bool passive_callback)
 {
     WDF_SYNCHRONIZATION_SCOPE scope = fx_irq_effective_scope(parent);
     bool parent_passive = fx_irq_effective_level(parent) == WdfExecutionLevelPassive;
 
-    s->enabled = false;
-    s->passive = passive_callback;
-    KeInitializeSpinLock(&s->spin);
-    pthread_mutex_init(&s->mutex, NULL);
+    s->lock = NULL;
     /* A parent without a scope has no callback lock: AutomaticSerialization has no effect. */
     if (!automatic || scope == WdfSynchronizationScopeNone)
         return STATUS_SUCCESS;
-    if (parent_passive != passive_callback) {
-        pthread_mutex_destroy(&s->mutex);
+    if (parent_passive != passive_callback)
         return STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL;
+    if (scope == WdfSynchronizationScopeQueue) {
+        struct fx_queue *q = fx_serial_queue_of(parent);
+
+        s->lock = q != NULL ? q->cb_lock : NULL;
+        return STATUS_SUCCESS;
     }
-    s->enabled = true;
+    struct fx_device *dev = fx_irq_device_of(parent);
+    struct fx_io_device *iodev;
+    NTSTATUS status;
+
+    if (dev == NULL)
+        return STATUS_SUCCESS;
+    status = fx_io_device_get(dev, &iodev);
+    if (!NT_SUCCESS(status))
+        return status;
+    s->lock = fx_io_device_sync_lock(iodev, parent_passive);
     return STATUS_SUCCESS;
 }
 
 void fx_serial_destroy(struct fx_serial *s)
 {
-    pthread_mutex_destroy(&s->mutex);
+    s->lock = NULL;
 }
 
-void fx_serial_enter(struct fx_serial *s)
+bool fx_serial_enter(struct fx_serial *s)
 {
-    if (!s->enabled)
-        return;
-    if (s->passive)
-        pthread_mutex_lock(&s->mutex);
-    else
-        wdm_spinlock_acquire(&s->spin, "AutomaticSerialization", NULL);
+    return fx_callback_lock_acquire(s->lock);
 }
 
-void fx_serial_leave(struct fx_serial *s)
+void fx_serial_leave(struct fx_serial *s, bool taken)
 {
-    if (!s->enabled)
-        return;
-    if (s->passive)
-        pthread_mutex_unlock(&s->mutex);
-    else
-        wdm_spinlock_release(&s->spin, "AutomaticSerialization", NULL);
+    fx_callback_lock_release(s->lock, taken);
 }
 
 /* ---- work gate ---- */

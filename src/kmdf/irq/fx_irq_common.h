@@ -31,32 +31,36 @@ WDF_SYNCHRONIZATION_SCOPE fx_irq_effective_scope(struct fx_object *obj);
 struct exec *fx_irq_exec(const struct fx_object *obj);
 
 /* ---- AutomaticSerialization ----
- * KMDF serialises a DPC / timer / work item callback with its parent's callbacks when
- * AutomaticSerialization is TRUE and the parent (device or queue) has a synchronization scope.
- * The device- and queue-level callback locks belong to the queue layer, which does not exist
- * yet; until it does, the lock taken is one per object, which serialises the object's own
- * callbacks (a callback never runs concurrently with itself) but not with queue callbacks.
- * docs/kmdf-irq.md says so. */
+ * With AutomaticSerialization TRUE, KMDF runs a DPC / timer / work item callback (and an
+ * interrupt's EvtInterruptDpc / EvtInterruptWorkItem) holding the callback lock of the parent's
+ * synchronization scope: the device's lock under WdfSynchronizationScopeDevice, the nearest
+ * queue's lock under WdfSynchronizationScopeQueue - the very lock the queue layer takes around
+ * EvtIo* callbacks (struct fx_callback_lock, kmdf/io/fx_queue.h).  Scope Queue with no queue in
+ * the parent chain (a device whose queues each have their own lock) leaves nothing to share:
+ * no lock, as with WdfSynchronizationScopeNone.
+ * https://learn.microsoft.com/en-us/windows-hardware/drivers/wdf/using-automatic-synchronization */
+struct fx_callback_lock;
+
 struct fx_serial {
-    bool enabled;
-    bool passive;               /* mutex for PASSIVE_LEVEL callbacks, spin lock for DISPATCH */
-    KSPIN_LOCK spin;
-    pthread_mutex_t mutex;
+    struct fx_callback_lock *lock;  /* NULL: not serialised */
 };
 
 /* Rule: with AutomaticSerialization the callback's IRQL must fit the parent's execution level:
  * a DISPATCH_LEVEL callback (DPC, timer) under a parent with WdfExecutionLevelPassive, or a
  * PASSIVE_LEVEL callback (work item, passive timer) under one that is not passive, cannot share
- * its lock.  Returns STATUS_SUCCESS (s initialised; enabled only when the parent has a device or
- * queue scope) or STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL.
+ * its lock.  Returns STATUS_SUCCESS (s->lock set only when the parent has a device or queue
+ * scope), STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL, or what creating the device's I/O package
+ * returns (fx_io_device_get) for a device scope.  PASSIVE_LEVEL for a device scope on a device
+ * without queues yet.
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfdpc/ns-wdfdpc-_wdf_dpc_config
  * https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/wdfworkitem/ns-wdfworkitem-_wdf_workitem_config */
 NTSTATUS fx_serial_init(struct fx_serial *s, struct fx_object *parent, bool automatic,
                         bool passive_callback);
 void fx_serial_destroy(struct fx_serial *s);
-/* Around the driver's callback (already at the callback's IRQL). */
-void fx_serial_enter(struct fx_serial *s);
-void fx_serial_leave(struct fx_serial *s);
+/* Around the driver's callback (already at the callback's IRQL).  enter returns whether it took
+ * the lock (the calling thread may hold it already); pass that to leave. */
+bool fx_serial_enter(struct fx_serial *s);
+void fx_serial_leave(struct fx_serial *s, bool taken);
 
 /* ---- rundown ----
  * A DPC, timer or work item holds one extra reference on itself from creation until its

@@ -20,9 +20,10 @@
 static void fx_timer_call(struct fx_timer *t)
 {
     atomic_store(&t->thread, exec_ctx_self());
-    fx_serial_enter(&t->serial);
+    bool serial_taken = fx_serial_enter(&t->serial);
+
     t->fn((WDFTIMER)fx_object_handle(&t->obj));
-    fx_serial_leave(&t->serial);
+    fx_serial_leave(&t->serial, serial_taken);
     atomic_store(&t->thread, NULL);
 }
 

@@ -23,9 +23,10 @@ static void fx_workitem_thunk(struct exec_work *work, void *arg)
     pthread_mutex_unlock(&w->lock);
 
     atomic_store(&w->thread, exec_ctx_self());
-    fx_serial_enter(&w->serial);
+    bool serial_taken = fx_serial_enter(&w->serial);
+
     w->fn((WDFWORKITEM)fx_object_handle(&w->obj));
-    fx_serial_leave(&w->serial);
+    fx_serial_leave(&w->serial, serial_taken);
     atomic_store(&w->thread, NULL);
 
     pthread_mutex_lock(&w->lock);
