@@ -271,6 +271,10 @@ NTSTATUS wdm_channel_start(struct wdm_dma_adapter *a, const struct wdm_channel_r
  * and the registers `set` it got; runs queued requests if the channel was released. */
 void wdm_channel_release(struct wdm_dma_adapter *a, struct wdm_map_set *set,
                          IO_ALLOCATION_ACTION action, const char *ddi, const void *caller);
+/* Is the channel held (KeepObject)?  Then *set is its register set (NULL if it has none);
+ * otherwise DMA-MR-001 is reported (only a holder may free the channel). */
+bool wdm_channel_held(struct wdm_dma_adapter *a, struct wdm_map_set **set, const char *ddi,
+                      const void *caller);
 /* The set a MapRegisterBase names, or NULL after reporting DMA-MR-001. */
 struct wdm_map_set *wdm_map_base_resolve(struct wdm_dma_adapter *a, PVOID base, const char *ddi,
                                          const void *caller);

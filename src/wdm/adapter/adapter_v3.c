@@ -299,15 +299,8 @@ VOID NTAPI wdm_dma_free_adapter_object(PDMA_ADAPTER DmaAdapter,
     if (a == NULL)
         return;
     wdm_irql_check_max(DISPATCH_LEVEL, ddi, caller);
-    pthread_mutex_lock(&a->lock);
-    if (a->channel != WDM_DMA_CHANNEL_KEPT) {
-        pthread_mutex_unlock(&a->lock);
-        vf_report(VF_RULE_DMA_MAP_REGISTERS_MISUSE, a, ddi, caller,
-                  "the adapter channel is not held");
+    if (!wdm_channel_held(a, &set, ddi, caller))
         return;
-    }
-    set = a->channel_set;
-    pthread_mutex_unlock(&a->lock);
     /* KeepObject: documented to have no effect. */
     if (AllocationAction != KeepObject)
         wdm_channel_release(a, set, AllocationAction, ddi, caller);

@@ -260,18 +260,25 @@ VOID NTAPI wdm_dma_free_adapter_channel(PDMA_ADAPTER DmaAdapter)
     if (a == NULL)
         return;
     wdm_dma_check_dispatch(a, ddi, caller);
-    pthread_mutex_lock(&a->lock);
-    if (a->channel != WDM_DMA_CHANNEL_KEPT) {
-        pthread_mutex_unlock(&a->lock);
-        /* Rule DMA-MR-001: only a holder (KeepObject) frees the channel. */
-        vf_report(VF_RULE_DMA_MAP_REGISTERS_MISUSE, a, ddi, caller,
-                  "the adapter channel is not held");
+    if (!wdm_channel_held(a, &set, ddi, caller))
         return;
-    }
-    set = a->channel_set;
-    pthread_mutex_unlock(&a->lock);
     /* The channel's registers go with it. */
     wdm_channel_release(a, set, DeallocateObject, ddi, caller);
+}
+
+bool wdm_channel_held(struct wdm_dma_adapter *a, struct wdm_map_set **set, const char *ddi,
+                      const void *caller)
+{
+    bool held;
+
+    pthread_mutex_lock(&a->lock);
+    held = a->channel == WDM_DMA_CHANNEL_KEPT;
+    *set = a->channel_set;
+    pthread_mutex_unlock(&a->lock);
+    if (!held) /* Rule DMA-MR-001: only a holder (KeepObject) frees the channel. */
+        vf_report(VF_RULE_DMA_MAP_REGISTERS_MISUSE, a, ddi, caller,
+                  "the adapter channel is not held");
+    return held;
 }
 
 VOID NTAPI wdm_dma_free_map_registers(PDMA_ADAPTER DmaAdapter, PVOID MapRegisterBase,
