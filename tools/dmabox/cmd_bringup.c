@@ -42,30 +42,6 @@ static void usage(FILE *out)
             REPORT_BRINGUP_NOTE, MAX_REQUESTS);
 }
 
-static int bad_usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "dmabox bringup: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(dmabox bringup --help for the options)\n");
-    return CLI_EXIT_USAGE;
-}
-
-/* A whole unsigned number, decimal or 0x-hexadecimal, in [min, max]. */
-static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-    char *end;
-    unsigned long long v;
-
-    if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
-        return -1;
-    errno = 0;
-    v = strtoull(s, &end, 0);
-    if (errno != 0 || *end != '\0' || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* NAME=VALUE into the option lists; the strings stay those of argv. */
 static int add_device_option(struct bringup_opts *o, char *arg)
 {
@@ -117,20 +93,20 @@ static int parse(int argc, char **argv, struct bringup_opts *o, bool *json)
             o->device = optarg;
             break;
         case 'n':
-            if (parse_u64(optarg, 1, MAX_REQUESTS, &o->requests) != 0)
-                return bad_usage("bad --requests '%s'", optarg);
+            if (cli_parse_u64(optarg, 1, MAX_REQUESTS, &o->requests) != 0)
+                return cli_bad_usage("bringup", "bad --requests '%s'", optarg);
             break;
         case 's':
-            if (parse_u64(optarg, 0, UINT64_MAX, &o->seed) != 0)
-                return bad_usage("bad --seed '%s'", optarg);
+            if (cli_parse_u64(optarg, 0, UINT64_MAX, &o->seed) != 0)
+                return cli_bad_usage("bringup", "bad --seed '%s'", optarg);
             break;
         case 'o':
             if (add_device_option(o, optarg) != 0)
-                return bad_usage("bad --device-option '%s' (NAME=VALUE, at most 16)", optarg);
+                return cli_bad_usage("bringup", "bad --device-option '%s' (NAME=VALUE, at most 16)", optarg);
             break;
         case 'f':
             if (add_fault(o, optarg) != 0)
-                return bad_usage("bad --fault '%s' (SITE=SPEC, at most 8)", optarg);
+                return cli_bad_usage("bringup", "bad --fault '%s' (SITE=SPEC, at most 8)", optarg);
             break;
         case 'j':
             *json = true;
@@ -142,15 +118,15 @@ static int parse(int argc, char **argv, struct bringup_opts *o, bool *json)
             o->corrupt = true;
             break;
         case ':':
-            return bad_usage("option '%s' needs a value", argv[optind - 1]);
+            return cli_bad_usage("bringup", "option '%s' needs a value", argv[optind - 1]);
         default:
-            return bad_usage("unknown option '%s'", argv[optind - 1]);
+            return cli_bad_usage("bringup", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc)
-        return bad_usage("unexpected argument '%s'", argv[optind]);
+        return cli_bad_usage("bringup", "unexpected argument '%s'", argv[optind]);
     if (dmabox_device_model_find(o->device) == NULL)
-        return bad_usage("unknown device '%s' (dmabox devices lists them)", o->device);
+        return cli_bad_usage("bringup", "unknown device '%s' (dmabox devices lists them)", o->device);
     return -1;
 }
 
@@ -171,7 +147,7 @@ int cmd_bringup(int argc, char **argv)
     }
     rc = bringup_run(b, &o);
     if (rc == -2) {   /* the model refused a --device-option */
-        bad_usage("%s", b->err);
+        cli_bad_usage("bringup", "%s", b->err);
         free(b);
         return CLI_EXIT_USAGE;
     }

@@ -39,29 +39,6 @@ static void usage(FILE *out)
             MAX_REQUESTS, DRVRUN_MAX_QD);
 }
 
-static int bad_usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "dmabox run: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(dmabox run --help for the options)\n");
-    return CLI_EXIT_USAGE;
-}
-
-static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-    char *end;
-    unsigned long long v;
-
-    if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
-        return -1;
-    errno = 0;
-    v = strtoull(s, &end, 0);
-    if (errno != 0 || *end != '\0' || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Returns -1 when the options are good (run), else the exit status (help or usage error). */
 static int parse(int argc, char **argv, struct drvrun_opts *o, bool *json)
 {
@@ -80,26 +57,26 @@ static int parse(int argc, char **argv, struct drvrun_opts *o, bool *json)
         switch (c) {
         case 'd':
             if (strcmp(optarg, "sgdma") != 0 && strcmp(optarg, "pktdma") != 0)
-                return bad_usage("unknown device '%s' (sgdma or pktdma)", optarg);
+                return cli_bad_usage("run", "unknown device '%s' (sgdma or pktdma)", optarg);
             o->device = optarg;
             break;
         case 'D':
             if (access(optarg, R_OK) != 0)
-                return bad_usage("--driver '%s': no such readable file", optarg);
+                return cli_bad_usage("run", "--driver '%s': no such readable file", optarg);
             o->driver = optarg;
             break;
         case 'n':
-            if (parse_u64(optarg, 1, MAX_REQUESTS, &o->requests) != 0)
-                return bad_usage("bad --requests '%s'", optarg);
+            if (cli_parse_u64(optarg, 1, MAX_REQUESTS, &o->requests) != 0)
+                return cli_bad_usage("run", "bad --requests '%s'", optarg);
             break;
         case 'q':
-            if (parse_u64(optarg, 1, DRVRUN_MAX_QD, &v) != 0)
-                return bad_usage("bad --qd '%s'", optarg);
+            if (cli_parse_u64(optarg, 1, DRVRUN_MAX_QD, &v) != 0)
+                return cli_bad_usage("run", "bad --qd '%s'", optarg);
             o->qd = (unsigned)v;
             break;
         case 's':
-            if (parse_u64(optarg, 0, UINT64_MAX, &o->seed) != 0)
-                return bad_usage("bad --seed '%s'", optarg);
+            if (cli_parse_u64(optarg, 0, UINT64_MAX, &o->seed) != 0)
+                return cli_bad_usage("run", "bad --seed '%s'", optarg);
             break;
         case 'j':
             *json = true;
@@ -108,13 +85,13 @@ static int parse(int argc, char **argv, struct drvrun_opts *o, bool *json)
             usage(stdout);
             return CLI_EXIT_OK;
         case ':':
-            return bad_usage("option '%s' needs a value", argv[optind - 1]);
+            return cli_bad_usage("run", "option '%s' needs a value", argv[optind - 1]);
         default:
-            return bad_usage("unknown option '%s'", argv[optind - 1]);
+            return cli_bad_usage("run", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc)
-        return bad_usage("unexpected argument '%s'", argv[optind]);
+        return cli_bad_usage("run", "unexpected argument '%s'", argv[optind]);
     return -1;
 }
 
